@@ -1,0 +1,58 @@
+import os
+
+import pytest
+
+from .factories import ParticipantFactory, UserFactory, WorkshopFactory
+
+# Live-server browser tests run Django's ORM from Playwright's event loop thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(username="fac")
+
+
+@pytest.fixture
+def workshop(facilitator):
+    return WorkshopFactory(facilitators=[facilitator])
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def participant(workshop):
+    return ParticipantFactory(workshop=workshop)
+
+
+def join_as(client, participant):
+    """Make `client`'s session belong to `participant`, as joining does."""
+    from visions.access import remember_participant
+
+    session = client.session
+    remember_participant(session, participant)
+    session.save()
+    return client

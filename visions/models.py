@@ -1,0 +1,738 @@
+"""The workshop's domain: who is in the room, the vision, where we stand, the gaps, the roadmap.
+
+Every rule of the workshop file's value table (shared/FORMAT.md) is also a database
+constraint here, so that nothing written around the forms can break it.
+"""
+
+import secrets
+import sys
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 1900
+MAX_YEAR = 2300
+MAX_FINITE = sys.float_info.max
+
+# Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+JOIN_CODE_LENGTH = 10
+
+
+def generate_join_code():
+    return "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(typed):
+    """What a person typed, as the stored code: any case, with or without separators."""
+    cleaned = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def format_join_code(code):
+    return f"{code[:5]}-{code[5:]}" if len(code) == JOIN_CODE_LENGTH else code
+
+
+def year_in_range(field):
+    return Q(**{f"{field}__gte": MIN_YEAR}) & Q(**{f"{field}__lte": MAX_YEAR})
+
+
+def finite(field):
+    # NaN fails both comparisons on SQLite (stored as NULL) and PostgreSQL (NaN sorts above all).
+    return Q(**{f"{field}__gte": -MAX_FINITE}) & Q(**{f"{field}__lte": MAX_FINITE})
+
+
+def in_choices(field, choices_class, allow_blank=False):
+    values = list(choices_class.values) + ([""] if allow_blank else [])
+    return Q(**{f"{field}__in": values})
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Government / public")
+    ACADEMIA = "academia", _("Academia")
+    INDUSTRY = "industry", _("Industry")
+    CITIZEN = "citizen", _("Citizens / civil society")
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    PARTICIPANT = "participant", _("Participant")
+    OBSERVER = "observer", _("Observer")
+
+
+class Phase(models.TextChoices):
+    STAKEHOLDERS = "stakeholders", _("Stakeholders")
+    VISION = "vision", _("Vision")
+    CURRENT_STATE = "current_state", _("Current state")
+    ISSUES = "issues", _("Gaps and issues")
+    ROADMAP = "roadmap", _("Backcast roadmap")
+    EXPORT = "export", _("Commit and export")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    JAPANESE = "ja", "日本語"
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def facilitated_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(facilitators=user)
+
+
+class Workshop(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.TextField(_("theme"), blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.JAPANESE
+    )
+    base_year = models.PositiveSmallIntegerField(_("base year"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.STAKEHOLDERS
+    )
+    locked = models.BooleanField(_("contributions locked"), default=False)
+    join_code = models.CharField(
+        _("join code"), max_length=JOIN_CODE_LENGTH, unique=True, default=generate_join_code
+    )
+    dot_budget = models.PositiveSmallIntegerField(_("dots per participant"), default=5)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("base_year"), name="workshop_base_year_range"),
+            models.CheckConstraint(condition=year_in_range("target_year"), name="workshop_target_year_range"),
+            models.CheckConstraint(
+                condition=Q(base_year__lt=models.F("target_year")), name="workshop_base_before_target"
+            ),
+            models.CheckConstraint(condition=in_choices("phase", Phase), name="workshop_phase_valid"),
+            models.CheckConstraint(condition=in_choices("language", Language), name="workshop_language_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="workshop_title_present"),
+            models.CheckConstraint(condition=Q(dot_budget__gte=0), name="workshop_dot_budget_nonnegative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshop_detail", args=[self.pk])
+
+    @property
+    def display_join_code(self):
+        return format_join_code(self.join_code)
+
+    def rotate_join_code(self):
+        for _attempt in range(5):
+            self.join_code = generate_join_code()
+            try:
+                with transaction.atomic():
+                    self.save(update_fields=["join_code", "updated_at"])
+                return self.join_code
+            except IntegrityError:
+                continue
+        raise IntegrityError("could not find a free join code")
+
+    def is_facilitated_by(self, user):
+        return user.is_authenticated and self.facilitators.filter(pk=user.pk).exists()
+
+    def year_in_range(self, year):
+        return year is not None and self.base_year <= year <= self.target_year
+
+    def clean(self):
+        if self.base_year and self.target_year and self.base_year >= self.target_year:
+            raise ValidationError({"target_year": _("The target year must be after the base year.")})
+
+
+class WorkshopOwned(models.Model):
+    """Something that belongs to exactly one workshop and must not link outside it."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    # Names of foreign keys whose target must belong to the same workshop.
+    same_workshop_fields = ()
+
+    def same_workshop_errors(self):
+        errors = {}
+        for name in self.same_workshop_fields:
+            related = getattr(self, name)
+            if related is not None and related.workshop_id != self.workshop_id:
+                errors[name] = _("This belongs to another workshop.")
+        return errors
+
+    def clean(self):
+        super().clean()
+        errors = self.same_workshop_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        errors = self.same_workshop_errors()
+        if errors:
+            raise IntegrityError(f"{type(self).__name__} links outside its workshop: {sorted(errors)}")
+        super().save(*args, **kwargs)
+
+
+class Stakeholder(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="stakeholders")
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    discipline = models.CharField(_("discipline"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("sector", Sector), name="stakeholder_sector_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="stakeholder_name_present"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participant(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("display name"), max_length=100)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    discipline = models.CharField(_("discipline"), max_length=200, blank=True)
+    stakeholder = models.ForeignKey(
+        Stakeholder,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    same_workshop_fields = ("stakeholder",)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("role", Role), name="participant_role_valid"),
+            models.CheckConstraint(
+                condition=in_choices("sector", Sector, allow_blank=True), name="participant_sector_valid"
+            ),
+            models.CheckConstraint(condition=~Q(display_name=""), name="participant_name_present"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def can_contribute(self):
+        return self.role in (Role.PARTICIPANT, Role.FACILITATOR)
+
+
+class VisionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Vision(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="visions")
+    statement = models.TextField(_("vision statement"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisionStatus.choices, default=VisionStatus.PROPOSED
+    )
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_visions"
+    )
+    endorsed_by = models.ManyToManyField(
+        Participant, through="Endorsement", related_name="endorsed_visions", blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    same_workshop_fields = ("author",)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("target_year"), name="vision_target_year_range"),
+            models.CheckConstraint(condition=in_choices("status", VisionStatus), name="vision_status_valid"),
+            models.CheckConstraint(condition=~Q(statement=""), name="vision_statement_present"),
+            models.UniqueConstraint(
+                fields=["workshop"],
+                condition=Q(status="adopted"),
+                name="one_adopted_vision_per_workshop",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement[:80]
+
+    @property
+    def sdg_numbers(self):
+        return sorted(goal.goal for goal in self.goals.all())
+
+    def set_sdgs(self, numbers):
+        numbers = sorted(set(numbers))
+        self.goals.exclude(goal__in=numbers).delete()
+        existing = set(self.goals.values_list("goal", flat=True))
+        VisionGoal.objects.bulk_create(
+            [VisionGoal(vision=self, goal=n) for n in numbers if n not in existing]
+        )
+
+    @transaction.atomic
+    def adopt(self):
+        """Adopt this vision; the one adopted before it is archived."""
+        Vision.objects.filter(workshop_id=self.workshop_id, status=VisionStatus.ADOPTED).exclude(
+            pk=self.pk
+        ).update(status=VisionStatus.ARCHIVED)
+        self.status = VisionStatus.ADOPTED
+        self.save(update_fields=["status", "updated_at"])
+
+
+class VisionGoal(models.Model):
+    """One SDG (1 to 17) a vision is tagged with."""
+
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="goals")
+    goal = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["goal"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gte=1) & Q(goal__lte=17), name="vision_goal_sdg_range"),
+            models.UniqueConstraint(fields=["vision", "goal"], name="vision_goal_unique"),
+        ]
+
+    def __str__(self):
+        return f"SDG {self.goal}"
+
+
+class Endorsement(models.Model):
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="endorsements")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="endorsements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vision", "participant"], name="one_endorsement_per_participant"),
+        ]
+
+    def clean(self):
+        if self.vision.workshop_id != self.participant.workshop_id:
+            raise ValidationError(_("Only participants of the vision's workshop can endorse it."))
+
+    def save(self, *args, **kwargs):
+        if self.vision.workshop_id != self.participant.workshop_id:
+            raise IntegrityError("Endorsement links outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+
+
+class Target(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="targets")
+    vision = models.ForeignKey(Vision, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicator"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    target_value = models.FloatField(_("target value"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    same_workshop_fields = ("vision",)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("target_year"), name="target_year_range"),
+            models.CheckConstraint(condition=in_choices("direction", Direction), name="target_direction_valid"),
+            models.CheckConstraint(condition=finite("target_value"), name="target_value_finite"),
+            models.CheckConstraint(condition=~Q(indicator=""), name="target_indicator_present"),
+        ]
+
+    def __str__(self):
+        return self.indicator
+
+    def gap(self):
+        """The derived numbers of FORMAT.md for this target (None without assessments)."""
+        from .derived import target_gap
+
+        return target_gap(self, self.assessments.all())
+
+    def ensure_derived_issue(self):
+        """The one gap issue derived from this target, made on its first assessment."""
+        existing = Issue.objects.filter(target=self, origin=IssueOrigin.DERIVED).first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():
+                return (
+                    Issue.objects.create(
+                        workshop_id=self.workshop_id,
+                        target=self,
+                        origin=IssueOrigin.DERIVED,
+                        title=self.derived_issue_title(),
+                    ),
+                    True,
+                )
+        except IntegrityError:
+            # Another request made it at the same moment; the partial unique index kept it single.
+            return Issue.objects.get(target=self, origin=IssueOrigin.DERIVED), False
+
+    def derived_issue_title(self):
+        return str(_("Gap: %(indicator)s")) % {"indicator": self.indicator}
+
+
+class Assessment(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="assessments")
+    value = models.FloatField(_("value"))
+    as_of = models.DateField(_("as of"))
+    source = models.CharField(_("source (link or citation)"), max_length=1000, blank=True)
+    note = models.TextField(_("evidence note"), blank=True)
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["as_of", "id"]
+        constraints = [
+            models.CheckConstraint(condition=finite("value"), name="assessment_value_finite"),
+            models.CheckConstraint(
+                condition=Q(as_of__gte="1900-01-01") & Q(as_of__lte="2300-12-31"),
+                name="assessment_as_of_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.value} ({self.as_of})"
+
+    def clean(self):
+        if self.author_id and self.target_id and self.author.workshop_id != self.target.workshop_id:
+            raise ValidationError({"author": _("This belongs to another workshop.")})
+
+    def save(self, *args, **kwargs):
+        if self.author_id and self.author.workshop_id != self.target.workshop_id:
+            raise IntegrityError("Assessment links outside its workshop")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.target.ensure_derived_issue()
+
+
+class Theme(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("theme"), max_length=200)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "name"], name="theme_name_unique_in_workshop"),
+            models.CheckConstraint(condition=~Q(name=""), name="theme_name_present"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class IssueOrigin(models.TextChoices):
+    DERIVED = "derived", _("Derived from a target")
+    PARTICIPANT = "participant", _("Added by a participant")
+
+
+class IssueQuerySet(models.QuerySet):
+    def with_vote_totals(self):
+        return self.annotate(
+            dot_total=models.functions.Coalesce(models.Sum("votes__dots"), 0),
+        )
+
+
+class Issue(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="issues")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=20, choices=IssueOrigin.choices, default=IssueOrigin.PARTICIPANT
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, null=True, blank=True, related_name="issues"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues"
+    )
+    author = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_issues"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    same_workshop_fields = ("target", "theme", "author")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=in_choices("origin", IssueOrigin), name="issue_origin_valid"),
+            models.CheckConstraint(
+                condition=(Q(origin="derived") & Q(target__isnull=False))
+                | (Q(origin="participant") & Q(target__isnull=True)),
+                name="issue_target_iff_derived",
+            ),
+            models.UniqueConstraint(
+                fields=["target"], condition=Q(origin="derived"), name="one_derived_issue_per_target"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="issue_title_present"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_derived(self):
+        return self.origin == IssueOrigin.DERIVED
+
+
+class IssueVote(models.Model):
+    """The dots one participant put on one issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    dots = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "participant"], name="one_vote_row_per_participant"),
+            models.CheckConstraint(condition=Q(dots__gte=1), name="vote_dots_positive"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.issue.workshop_id != self.participant.workshop_id:
+            raise IntegrityError("Vote links outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class IssueScore(models.Model):
+    """One participant's impact and feasibility scores (1 to 5) for one issue."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="scores")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
+    impact = models.PositiveSmallIntegerField()
+    feasibility = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "participant"], name="one_score_row_per_participant"),
+            models.CheckConstraint(condition=Q(impact__gte=1) & Q(impact__lte=5), name="score_impact_range"),
+            models.CheckConstraint(
+                condition=Q(feasibility__gte=1) & Q(feasibility__lte=5), name="score_feasibility_range"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.issue.workshop_id != self.participant.workshop_id:
+            raise IntegrityError("Score links outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class Milestone(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("what must be true by then"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("year"), name="milestone_year_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="milestone_title_present"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.title}"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Action(WorkshopOwned):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owners = models.ManyToManyField(Stakeholder, through="ActionOwner", related_name="actions", blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    addresses = models.ManyToManyField(Issue, through="ActionIssue", related_name="actions", blank=True)
+    depends_on = models.ManyToManyField(
+        "self", through="ActionDependency", symmetrical=False, related_name="dependents", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    same_workshop_fields = ("milestone",)
+
+    class Meta:
+        ordering = ["start_year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("start_year"), name="action_start_year_range"),
+            models.CheckConstraint(condition=year_in_range("end_year"), name="action_end_year_range"),
+            models.CheckConstraint(
+                condition=Q(start_year__lte=models.F("end_year")), name="action_start_not_after_end"
+            ),
+            models.CheckConstraint(condition=in_choices("status", ActionStatus), name="action_status_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_range"),
+            models.CheckConstraint(condition=~Q(title=""), name="action_title_present"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.start_year and self.end_year and self.start_year > self.end_year:
+            raise ValidationError({"end_year": _("The end year cannot be before the start year.")})
+
+
+class ActionOwner(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="ownerships")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="ownerships")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["action", "stakeholder"], name="action_owner_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.action.workshop_id != self.stakeholder.workshop_id:
+            raise IntegrityError("Action owner links outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class ActionIssue(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="issue_links")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="action_links")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["action", "issue"], name="action_issue_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.action.workshop_id != self.issue.workshop_id:
+            raise IntegrityError("Action links to an issue outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class ActionDependency(models.Model):
+    """`action` cannot start before `prerequisite` ends."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="prerequisite_links")
+    prerequisite = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="dependent_links")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "prerequisite"], name="action_dependency_unique"),
+            models.CheckConstraint(
+                condition=~Q(action=models.F("prerequisite")), name="action_not_own_prerequisite"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.action.workshop_id != self.prerequisite.workshop_id:
+            raise IntegrityError("Action depends on an action outside its workshop")
+        super().save(*args, **kwargs)
+
+
+class Activity(models.Model):
+    """Who changed what, and when: the workshop's history."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="activities")
+    actor_participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verb = models.CharField(max_length=30)
+    subject_type = models.CharField(max_length=30)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "activities"
+        indexes = [
+            models.Index(fields=["workshop", "id"], name="activity_workshop_id"),
+            models.Index(fields=["subject_type", "subject_id"], name="activity_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} {self.subject_type} {self.subject_id}"
+
+    @property
+    def actor_name(self):
+        if self.actor_participant_id:
+            return self.actor_participant.display_name
+        if self.actor_user_id:
+            return self.actor_user.get_username()
+        return _("the app")
+
+    @classmethod
+    def record(cls, workshop, verb, subject, *, actor=None, summary="", changes=None):
+        """Record one change. `actor` is a Participant, a User or None."""
+        from django.contrib.auth.models import AbstractBaseUser
+
+        return cls.objects.create(
+            workshop=workshop,
+            actor_participant=actor if isinstance(actor, Participant) else None,
+            actor_user=actor if isinstance(actor, AbstractBaseUser) else None,
+            verb=verb,
+            subject_type=type(subject).__name__.lower() if subject is not None else "workshop",
+            subject_id=getattr(subject, "pk", None),
+            summary=str(summary)[:300],
+            changes=changes or {},
+        )
+
+
+class JoinFailure(models.Model):
+    """A failed attempt to join with a code, kept to rate-limit guessing per client."""
+
+    client = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
