@@ -157,3 +157,34 @@ def compute_coverage(base_year, target_year, targets, milestones, actions, issue
         + [a for a in actions if outside(a.start_year) or outside(a.end_year)]
     )
     return coverage
+
+
+def find_cycle(edges):
+    """A dependency cycle in (node, prerequisite) pairs, as a list of nodes [a, b, ..., a], or None.
+
+    Deterministic: nodes are visited in the order they first appear in `edges`.
+    """
+    graph = {}
+    for node, prerequisite in edges:
+        graph.setdefault(node, []).append(prerequisite)
+        graph.setdefault(prerequisite, [])
+    WHITE, GREY, BLACK = 0, 1, 2
+    colour = dict.fromkeys(graph, WHITE)
+    for start in graph:
+        if colour[start] != WHITE:
+            continue
+        path = [start]
+        stack = [iter(graph[start])]
+        colour[start] = GREY
+        while stack:
+            successor = next(stack[-1], None)
+            if successor is None:
+                colour[path.pop()] = BLACK
+                stack.pop()
+            elif colour[successor] == GREY:
+                return path[path.index(successor):] + [successor]
+            elif colour[successor] == WHITE:
+                colour[successor] = GREY
+                path.append(successor)
+                stack.append(iter(graph[successor]))
+    return None

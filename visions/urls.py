@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views
+# Each area adds its own patterns in its own section below.
 
-urlpatterns = [
-]
+urlpatterns = []
+
+# --- core: workshops, join, overview, workshop file (visions/views.py) ---
+
+# --- exports: PDF and CSV (visions/export_views.py) ---
+
+# --- roadmap builder (visions/roadmap_views.py) ---
+
+# --- live workshop phases (visions/phase_views.py) ---
