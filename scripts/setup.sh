@@ -42,7 +42,7 @@ find_python() {
     # newest first
     while IFS= read -r dir; do
       for exe in "$dir"/bin/python3.1[2-9] "$dir"/bin/python3; do [ -x "$exe" ] && candidates+=("$exe"); done
-    done < <(ls -d "$root"/versions/3.* 2>/dev/null | sort -t. -k2,2nr -k3,3nr)
+    done < <(ls -d "$root"/versions/3.* 2>/dev/null | sort -rV)
   fi
   for name in python3.13 python3.12 python3; do
     command -v "$name" >/dev/null && candidates+=("$(command -v "$name")")
