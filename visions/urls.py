@@ -5,6 +5,19 @@ from django.urls import path
 urlpatterns = []
 
 # --- core: workshops, join, overview, workshop file (visions/views.py) ---
+from . import views  # noqa: E402
+
+urlpatterns += [
+    path("", views.home, name="home"),
+    path("join/", views.join, name="join"),
+    path("workshops/", views.workshop_list, name="workshop_list"),
+    path("workshops/new/", views.workshop_create, name="workshop_create"),
+    path("workshops/import/", views.workshop_import, name="workshop_import"),
+    path("workshops/<int:pk>/", views.workshop_detail, name="workshop_detail"),
+    path("workshops/<int:pk>/edit/", views.workshop_edit, name="workshop_edit"),
+    path("workshops/<int:pk>/rotate-code/", views.workshop_rotate_code, name="workshop_rotate_code"),
+    path("workshops/<int:pk>/export.json", views.workshop_export_json, name="workshop_export_json"),
+]
 
 # --- exports: PDF and CSV (visions/export_views.py) ---
 
