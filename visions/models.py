@@ -102,6 +102,10 @@ class Workshop(models.Model):
         _("join code"), max_length=JOIN_CODE_LENGTH, unique=True, default=generate_join_code
     )
     dot_budget = models.PositiveSmallIntegerField(_("dots per participant"), default=5)
+    # The countdown lives on the server so that every page shows the same time:
+    # running = ends_at set; paused = remaining seconds set; neither = no timer.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_remaining = models.PositiveIntegerField(null=True, blank=True)
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )
@@ -264,6 +268,7 @@ class Vision(WorkshopOwned):
         Participant, through="Endorsement", related_name="endorsed_visions", blank=True
     )
     version = models.PositiveIntegerField(default=1)
+    hidden = models.BooleanField(_("hidden by a facilitator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -484,6 +489,7 @@ class Issue(WorkshopOwned):
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="authored_issues"
     )
     version = models.PositiveIntegerField(default=1)
+    hidden = models.BooleanField(_("hidden by a facilitator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -729,6 +735,14 @@ class Activity(models.Model):
             summary=str(summary)[:300],
             changes=changes or {},
         )
+
+
+class FormSubmission(models.Model):
+    """A form's one-time key: the same submission sent twice creates its object once."""
+
+    key = models.CharField(max_length=64, unique=True)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class JoinFailure(models.Model):
