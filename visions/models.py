@@ -102,6 +102,11 @@ class Workshop(models.Model):
         _("join code"), max_length=JOIN_CODE_LENGTH, unique=True, default=generate_join_code
     )
     dot_budget = models.PositiveSmallIntegerField(_("dots per participant"), default=5)
+    priority_count = models.PositiveSmallIntegerField(
+        _("prioritised issues"),
+        default=5,
+        help_text=_("How many of the highest-voted issues the roadmap must address."),
+    )
     # The countdown lives on the server so that every page shows the same time:
     # running = ends_at set; paused = remaining seconds set; neither = no timer.
     timer_ends_at = models.DateTimeField(null=True, blank=True)
@@ -569,7 +574,14 @@ class Milestone(WorkshopOwned):
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("what must be true by then"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # A participant's proposal waits, unaccepted, until the facilitator accepts it.
+    accepted = models.BooleanField(_("accepted"), default=True)
+    proposed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_milestones"
+    )
     version = models.PositiveIntegerField(default=1)
+
+    same_workshop_fields = ("proposed_by",)
 
     class Meta:
         ordering = ["year", "id"]
