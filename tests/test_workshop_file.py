@@ -50,11 +50,11 @@ def full_document():
         ],
         "visions": [
             {"key": "draft", "statement": "An older draft", "target_year": 2045, "sdgs": [],
-             "status": "archived", "author": "ken", "endorsed_by": []},
+             "status": "archived", "author": "ken", "endorsed_by": [], "hidden": True},
             {"key": "vision", "statement": "Everyone reaches care without a car.", "target_year": 2050,
-             "sdgs": [11, 3, 17], "status": "adopted", "author": "aiko", "endorsed_by": ["mia", "ken"]},
+             "sdgs": [11, 3, 17], "status": "adopted", "author": "aiko", "endorsed_by": ["mia", "ken"], "hidden": False},
             {"key": "idea", "statement": "Towns run their own buses.", "target_year": 2050, "sdgs": [9],
-             "status": "proposed", "author": None, "endorsed_by": ["aiko"]},
+             "status": "proposed", "author": None, "endorsed_by": ["aiko"], "hidden": False},
         ],
         "targets": [
             {"key": "walk", "vision": "vision", "indicator": "Elderly who reach a clinic without a car",
@@ -75,16 +75,16 @@ def full_document():
         "issues": [
             {"key": "gap-walk", "title": "Gap: clinic access", "description": "", "origin": "derived",
              "target": "walk", "theme": "mobility", "author": None,
-             "votes": [{"participant": "ken", "dots": 2}], "scores": []},
+             "votes": [{"participant": "ken", "dots": 2}], "scores": [], "hidden": False},
             {"key": "bus", "title": "Bus lines close", "description": "Three lines closed in 2024.",
              "origin": "participant", "target": None, "theme": "mobility", "author": "mia",
              "votes": [{"participant": "mia", "dots": 3}, {"participant": "aiko", "dots": 1}],
              "scores": [{"participant": "aiko", "impact": 4, "feasibility": 2},
-                        {"participant": "ken", "impact": 5, "feasibility": 5}]},
+                        {"participant": "ken", "impact": 5, "feasibility": 5}], "hidden": False},
             {"key": "gap-lonely", "title": "Gap: loneliness", "description": "", "origin": "derived",
-             "target": "lonely", "theme": None, "author": None, "votes": [], "scores": []},
+             "target": "lonely", "theme": None, "author": None, "votes": [], "scores": [], "hidden": False},
             {"key": "data", "title": "No data on who drives", "description": "", "origin": "participant",
-             "target": None, "theme": "data", "author": "ken", "votes": [], "scores": []},
+             "target": None, "theme": "data", "author": "ken", "votes": [], "scores": [], "hidden": True},
         ],
         "milestones": [
             {"key": "m2040", "year": 2040, "title": "Every town has on-demand transport", "description": "…"},
@@ -404,9 +404,19 @@ def test_numbers_are_finite(changes, place, message):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("locked", ["false", 0, 1, []])
-def test_booleans_are_booleans(locked):
-    assert_refused(changed(workshop__locked=locked), "workshop.locked", "must be true or false")
+@pytest.mark.parametrize(
+    "changes, place",
+    [
+        ({"workshop__locked": "false"}, "workshop.locked"),
+        ({"workshop__locked": 0}, "workshop.locked"),
+        ({"workshop__locked": 1}, "workshop.locked"),
+        ({"workshop__locked": []}, "workshop.locked"),
+        ({"visions__0__hidden": "yes"}, "visions[0].hidden"),
+        ({"issues__3__hidden": 1}, "issues[3].hidden"),
+    ],
+)
+def test_booleans_are_booleans(changes, place):
+    assert_refused(changed(**changes), place, "must be true or false")
 
 
 @pytest.mark.django_db
@@ -586,6 +596,7 @@ def test_left_out_optional_fields_take_their_empty_values():
     assert exported["stakeholders"] == exported["participants"] == exported["assessments"] == []
     assert exported["visions"][0]["target_year"] == 2050
     assert exported["visions"][0]["sdgs"] == exported["visions"][0]["endorsed_by"] == []
+    assert exported["visions"][0]["hidden"] is exported["issues"][0]["hidden"] is False
     assert exported["targets"][0]["target_year"] == 2050
     assert exported["issues"][0]["origin"] == "participant"
     assert exported["actions"][0]["status"] == "planned"

@@ -13,11 +13,12 @@ Beyond FORMAT.md's rules, the validator also refuses what the database would:
 strings longer than their column, NUL characters, whole numbers past a small
 integer column. Fields it does not know are ignored, so that a newer version-1
 writer's additions do not make a file unreadable. `workshop.dot_budget` is written
-and read as well, so that an export loses nothing of the workshop.
+and read as well, and so is `hidden` on visions and issues (what a facilitator
+hid stays hidden), so that an export loses nothing of the workshop.
 
 Defaults for left-out optional fields: empty strings, no reference, empty lists,
 workshop language "ja", phase "stakeholders", locked false, dot_budget 5,
-participant role "participant", vision status "proposed", vision target_year the
+participant role "participant", vision status "proposed", hidden false, vision target_year the
 workshop's, target target_year its vision's, issue origin "participant",
 action status "planned", progress 0.
 """
@@ -233,6 +234,7 @@ def export_document(workshop):
                 "status": v.status,
                 "author": key_of(participant_keys, v.author_id),
                 "endorsed_by": [participant_keys[e.participant_id] for e in v.endorsements.all()],
+                "hidden": v.hidden,
             }
             for v in snapshot.visions
         ],
@@ -277,6 +279,7 @@ def export_document(workshop):
                     }
                     for s in i.scores.all()
                 ],
+                "hidden": i.hidden,
             }
             for i in issues
         ],
@@ -605,6 +608,7 @@ class _Checker:
                 "status": self.choice(item, place, "status", VisionStatus, default=VisionStatus.PROPOSED),
                 "author": self.optional_reference(item, place, "author", participant_keys, "participant"),
                 "endorsed_by": self.reference_list(item, place, "endorsed_by", participant_keys, "participant"),
+                "hidden": self.boolean(item, place, "hidden", False),
             }
             if vision["status"] == VisionStatus.ADOPTED:
                 if adopted is not None:
@@ -706,6 +710,7 @@ class _Checker:
                     "author": author,
                     "votes": self.votes(item, place, participant_keys),
                     "scores": self.scores(item, place, participant_keys),
+                    "hidden": self.boolean(item, place, "hidden", False),
                 }
             )
         return result
@@ -867,6 +872,7 @@ def _write(clean):
                     target_year=v["target_year"],
                     status=v["status"],
                     author=participants.get(v["author"]),
+                    hidden=v["hidden"],
                 )
                 for v in clean["visions"]
             ]
@@ -917,6 +923,7 @@ def _write(clean):
                     target=targets.get(i["target"]),
                     theme=themes.get(i["theme"]),
                     author=participants.get(i["author"]),
+                    hidden=i["hidden"],
                 )
                 for i in clean["issues"]
             ]
