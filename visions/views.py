@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import ratelimit
+from . import ratelimit, workshop_file
 from .access import facilitated_workshop, membership, remember_participant, session_participant_id
 from .forms import JoinForm, WorkshopFileForm, WorkshopForm
 from .models import (
@@ -30,6 +30,16 @@ from .snapshot import load_snapshot
 def posted(request):
     """The submitted data on POST (even when empty), None otherwise."""
     return request.POST if request.method == "POST" else None
+
+
+def join_as_facilitator(workshop, user):
+    """The facilitator's participant row: their contributions need an author inside the workshop."""
+    participant, _created = Participant.objects.get_or_create(
+        workshop=workshop,
+        user=user,
+        defaults={"display_name": user.get_username(), "role": Role.FACILITATOR},
+    )
+    return participant
 
 
 @require_GET
@@ -56,13 +66,7 @@ def workshop_create(request):
         with transaction.atomic():
             workshop = form.save()
             workshop.facilitators.add(request.user)
-            # The facilitator's contributions need an author inside the workshop.
-            Participant.objects.create(
-                workshop=workshop,
-                display_name=request.user.get_username(),
-                role=Role.FACILITATOR,
-                user=request.user,
-            )
+            join_as_facilitator(workshop, request.user)
             Activity.record(workshop, "created", workshop, actor=request.user, summary=workshop.title)
         messages.success(request, _("Workshop created. Share the join code with the participants."))
         return redirect(workshop)
@@ -141,8 +145,6 @@ def workshop_detail(request, pk):
 
 @require_GET
 def workshop_export_json(request, pk):
-    from . import workshop_file
-
     member = membership(request, pk)
     document = workshop_file.export_document(member.workshop)
     response = HttpResponse(workshop_file.dumps(document), content_type="application/json; charset=utf-8")
@@ -154,8 +156,6 @@ def workshop_export_json(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def workshop_import(request):
-    from . import workshop_file
-
     if request.method == "POST":
         form = WorkshopFileForm(request.POST, request.FILES, max_bytes=workshop_file.MAX_FILE_BYTES)
     else:
@@ -163,21 +163,14 @@ def workshop_import(request):
     if form.is_bound and form.is_valid():
         try:
             document = workshop_file.load_bytes(form.cleaned_data["file"].read())
-            workshop_file.validate(document)
             workshop = workshop_file.import_document(document, facilitator=request.user)
         except workshop_file.WorkshopFileError as error:
-            form.add_error("file", describe_file_error(error))
+            form.add_error("file", str(error))
         else:
-            Activity.record(workshop, "imported", workshop, actor=request.user, summary=workshop.title)
+            join_as_facilitator(workshop, request.user)
             messages.success(request, _("Workshop “%(title)s” imported.") % {"title": workshop.title})
             return redirect(workshop)
     return render(request, "visions/workshop_import.html", {"form": form})
-
-
-def describe_file_error(error):
-    place = getattr(error, "place", "")
-    message = getattr(error, "message", str(error))
-    return f"{place}: {message}" if place else str(message)
 
 
 def too_many_failures(request, retry_after):
@@ -234,5 +227,5 @@ def join(request):
         "code_not_found": request.method == "GET" and bool(code) and workshop is None,
     }
     if request.htmx and request.method == "GET":
-        return render(request, "visions/join.html#organisation", context)
+        return render(request, "visions/join.html#details", context)
     return render(request, "visions/join.html", context)
