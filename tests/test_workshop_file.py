@@ -34,7 +34,8 @@ def full_document():
             "dot_budget": 7,
         },
         "stakeholders": [
-            {"key": "pref", "name": "Prefectural government", "sector": "government", "discipline": "public policy"},
+            {"key": "pref", "name": "Prefectural government", "sector": "government",
+             "discipline": "public policy"},
             {"key": "uni", "name": "Tokushima University", "sector": "academia", "discipline": "gerontology"},
             {"key": "npo", "name": "Awa Mobility NPO", "sector": "citizen", "discipline": ""},
         ],
@@ -52,7 +53,8 @@ def full_document():
             {"key": "draft", "statement": "An older draft", "target_year": 2045, "sdgs": [],
              "status": "archived", "author": "ken", "endorsed_by": [], "hidden": True},
             {"key": "vision", "statement": "Everyone reaches care without a car.", "target_year": 2050,
-             "sdgs": [11, 3, 17], "status": "adopted", "author": "aiko", "endorsed_by": ["mia", "ken"], "hidden": False},
+             "sdgs": [11, 3, 17], "status": "adopted", "author": "aiko", "endorsed_by": ["mia", "ken"],
+             "hidden": False},
             {"key": "idea", "statement": "Towns run their own buses.", "target_year": 2050, "sdgs": [9],
              "status": "proposed", "author": None, "endorsed_by": ["aiko"], "hidden": False},
         ],
@@ -67,8 +69,10 @@ def full_document():
         "assessments": [
             {"target": "walk", "value": 72.5, "as_of": "2025-04-01", "source": "https://example.org/survey",
              "note": "Prefectural survey", "author": "aiko"},
-            {"target": "lonely", "value": 1200, "as_of": "2024-10-01", "source": "", "note": "", "author": None},
-            {"target": "walk", "value": 70.0, "as_of": "2023-04-01", "source": "", "note": "", "author": "ken"},
+            {"target": "lonely", "value": 1200, "as_of": "2024-10-01", "source": "", "note": "",
+             "author": None},
+            {"target": "walk", "value": 70.0, "as_of": "2023-04-01", "source": "", "note": "",
+             "author": "ken"},
             {"target": "walk", "value": 74.0, "as_of": "2025-04-01", "source": "", "note": "recount",
              "author": "ken"},
         ],
@@ -244,9 +248,11 @@ def test_required_fields(changes, place):
     "changes, place, message",
     [
         ({"actions__3__depends_on": ["a9"]}, "actions[3].depends_on[0]", 'no action with key "a9"'),
-        ({"participants__0__stakeholder": "s9"}, "participants[0].stakeholder", 'no stakeholder with key "s9"'),
+        ({"participants__0__stakeholder": "s9"}, "participants[0].stakeholder",
+         'no stakeholder with key "s9"'),
         ({"visions__0__author": "nobody"}, "visions[0].author", 'no participant with key "nobody"'),
-        ({"visions__1__endorsed_by": ["mia", "zoe"]}, "visions[1].endorsed_by[1]", 'no participant with key "zoe"'),
+        ({"visions__1__endorsed_by": ["mia", "zoe"]}, "visions[1].endorsed_by[1]",
+         'no participant with key "zoe"'),
         ({"targets__2__vision": "v9"}, "targets[2].vision", 'no vision with key "v9"'),
         ({"assessments__3__target": "gap-walk"}, "assessments[3].target", 'no target with key "gap-walk"'),
         ({"assessments__3__author": "pref"}, "assessments[3].author", 'no participant with key "pref"'),
@@ -275,7 +281,8 @@ def test_the_dangling_dependency_message_reads_as_documented():
 @pytest.mark.parametrize(
     "changes, place, message",
     [
-        ({"stakeholders__2__key": "pref"}, "stakeholders[2].key", 'duplicate key "pref" (also stakeholders[0])'),
+        ({"stakeholders__2__key": "pref"}, "stakeholders[2].key",
+         'duplicate key "pref" (also stakeholders[0])'),
         ({"participants__1__key": "aiko"}, "participants[1].key", 'duplicate key "aiko"'),
         ({"visions__2__key": "draft"}, "visions[2].key", 'duplicate key "draft"'),
         ({"targets__1__key": "walk"}, "targets[1].key", 'duplicate key "walk"'),
@@ -426,7 +433,8 @@ def test_booleans_are_booleans(changes, place):
         ({"issues__2__target": None}, "issues[2].target", "a derived issue must name its target"),
         ({"issues__2__target": DELETE}, "issues[2].target", "a derived issue must name its target"),
         ({"issues__3__target": "unmeasured"}, "issues[3].target", "only a derived issue names a target"),
-        ({"issues__2__target": "walk"}, "issues[2].target", 'target "walk" already has a derived issue (issues[0])'),
+        ({"issues__2__target": "walk"}, "issues[2].target",
+         'target "walk" already has a derived issue (issues[0])'),
     ],
 )
 def test_derived_issues(changes, place, message):
@@ -447,10 +455,12 @@ def test_derived_issues(changes, place, message):
             "issues[1].scores[1].participant",
             'participant "aiko" already has a row here',
         ),
-        ({"visions__1__endorsed_by": ["mia", "ken", "mia"]}, "visions[1].endorsed_by[2]", '"mia" is listed twice'),
+        ({"visions__1__endorsed_by": ["mia", "ken", "mia"]}, "visions[1].endorsed_by[2]",
+         '"mia" is listed twice'),
         ({"actions__1__owners": ["pref", "pref"]}, "actions[1].owners[1]", '"pref" is listed twice'),
         ({"actions__1__addresses": ["bus", "bus"]}, "actions[1].addresses[1]", '"bus" is listed twice'),
-        ({"actions__1__depends_on": ["survey", "survey"]}, "actions[1].depends_on[1]", '"survey" is listed twice'),
+        ({"actions__1__depends_on": ["survey", "survey"]}, "actions[1].depends_on[1]",
+         '"survey" is listed twice'),
     ],
 )
 def test_one_row_per_participant_and_no_repeats(changes, place, message):
@@ -584,7 +594,9 @@ def test_left_out_optional_fields_take_their_empty_values():
         "version": 1,
         "workshop": {"title": "Minimal", "base_year": 2026, "target_year": 2050},
         "visions": [{"key": "v", "statement": "A vision", "status": "adopted"}],
-        "targets": [{"key": "t", "vision": "v", "indicator": "Buses", "direction": "increase", "target_value": 10}],
+        "targets": [
+            {"key": "t", "vision": "v", "indicator": "Buses", "direction": "increase", "target_value": 10}
+        ],
         "issues": [{"key": "i", "title": "Few buses"}],
         "actions": [{"key": "a", "title": "Add buses", "start_year": 2027, "end_year": 2028}],
     }
@@ -618,7 +630,8 @@ def test_unknown_fields_and_the_derived_section_are_ignored():
 @pytest.mark.django_db
 def test_themes_are_made_once_per_name():
     workshop = import_document(full_document())
-    assert sorted(Theme.objects.filter(workshop=workshop).values_list("name", flat=True)) == ["data", "mobility"]
+    names = Theme.objects.filter(workshop=workshop).values_list("name", flat=True)
+    assert sorted(names) == ["data", "mobility"]
     assert Issue.objects.filter(workshop=workshop, theme__name="mobility").count() == 2
 
 

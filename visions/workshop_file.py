@@ -176,14 +176,12 @@ def export_document(workshop):
         return keys[pk] if pk is not None else None
 
     owners = {}
-    for action_id, stakeholder_id in (
-        ActionOwner.objects.filter(action__workshop=workshop).order_by("id").values_list("action_id", "stakeholder_id")
-    ):
+    owner_links = ActionOwner.objects.filter(action__workshop=workshop).order_by("id")
+    for action_id, stakeholder_id in owner_links.values_list("action_id", "stakeholder_id"):
         owners.setdefault(action_id, []).append(stakeholder_keys[stakeholder_id])
     addresses = {}
-    for action_id, issue_id in (
-        ActionIssue.objects.filter(action__workshop=workshop).order_by("id").values_list("action_id", "issue_id")
-    ):
+    issue_links = ActionIssue.objects.filter(action__workshop=workshop).order_by("id")
+    for action_id, issue_id in issue_links.values_list("action_id", "issue_id"):
         addresses.setdefault(action_id, []).append(issue_keys[issue_id])
     depends_on = {}
     for action, prerequisite in snapshot.dependencies:
@@ -270,7 +268,9 @@ def export_document(workshop):
                 "target": key_of(target_keys, i.target_id),
                 "theme": i.theme.name if i.theme_id else None,
                 "author": key_of(participant_keys, i.author_id),
-                "votes": [{"participant": participant_keys[v.participant_id], "dots": v.dots} for v in i.votes.all()],
+                "votes": [
+                    {"participant": participant_keys[v.participant_id], "dots": v.dots} for v in i.votes.all()
+                ],
                 "scores": [
                     {
                         "participant": participant_keys[s.participant_id],
@@ -359,7 +359,10 @@ class _Checker:
             raise WorkshopFileError(self.at(place, name), _("is required"))
         return value
 
-    def string(self, obj, place, name, *, required=False, max_length=None):
+    def string(self, obj, place, name, *, required=False, model=None, max_length=None):
+        """A string; with `model`, no longer than that model's field of the same name."""
+        if model is not None:
+            max_length = _max_length(model, name)
         value = self.field(obj, place, name, required)
         where = self.at(place, name)
         if value is None:
@@ -427,7 +430,8 @@ class _Checker:
             return value
         if not isinstance(value, str) or value not in choices.values:
             allowed = ", ".join(choices.values)
-            raise WorkshopFileError(self.at(place, name), _("must be one of: %(allowed)s") % {"allowed": allowed})
+            message = _("must be one of: %(allowed)s") % {"allowed": allowed}
+            raise WorkshopFileError(self.at(place, name), message)
         return value
 
     def iso_date(self, obj, place, name):
@@ -441,7 +445,8 @@ class _Checker:
             raise WorkshopFileError(where, _("%(date)s is not a date") % {"date": _quoted(value)}) from None
         if not MIN_YEAR <= date.year <= MAX_YEAR:
             raise WorkshopFileError(
-                where, _("must be a date in the years %(low)d to %(high)d") % {"low": MIN_YEAR, "high": MAX_YEAR}
+                where,
+                _("must be a date in the years %(low)d to %(high)d") % {"low": MIN_YEAR, "high": MAX_YEAR},
             )
         return value
 
@@ -449,7 +454,8 @@ class _Checker:
         if not isinstance(value, str):
             raise WorkshopFileError(where, _("must be a key (a string)"))
         if value not in keys:
-            raise WorkshopFileError(where, _("no %(kind)s with key %(key)s") % {"kind": kind, "key": _quoted(value)})
+            message = _("no %(kind)s with key %(key)s") % {"kind": kind, "key": _quoted(value)}
+            raise WorkshopFileError(where, message)
         return value
 
     def optional_reference(self, obj, place, name, keys, kind, *, required=False):
@@ -543,9 +549,9 @@ class _Checker:
         if not isinstance(obj, dict):
             raise WorkshopFileError(place, _("must be an object"))
         workshop = {
-            "title": self.string(obj, place, "title", required=True, max_length=_max_length(Workshop, "title")),
+            "title": self.string(obj, place, "title", required=True, model=Workshop),
             "theme": self.string(obj, place, "theme"),
-            "region": self.string(obj, place, "region", max_length=_max_length(Workshop, "region")),
+            "region": self.string(obj, place, "region", model=Workshop),
             "language": self.choice(obj, place, "language", Language, default=Language.JAPANESE),
             "base_year": self.year(obj, place, "base_year", required=True),
             "target_year": self.year(obj, place, "target_year", required=True),
@@ -564,11 +570,9 @@ class _Checker:
             result.append(
                 {
                     "key": self.keys(place, item, seen),
-                    "name": self.string(item, place, "name", required=True, max_length=_max_length(Stakeholder, "name")),
+                    "name": self.string(item, place, "name", required=True, model=Stakeholder),
                     "sector": self.choice(item, place, "sector", Sector, required=True),
-                    "discipline": self.string(
-                        item, place, "discipline", max_length=_max_length(Stakeholder, "discipline")
-                    ),
+                    "discipline": self.string(item, place, "discipline", model=Stakeholder),
                 }
             )
         return result
@@ -582,14 +586,14 @@ class _Checker:
                 {
                     "key": self.keys(place, item, seen),
                     "display_name": self.string(
-                        item, place, "display_name", required=True, max_length=_max_length(Participant, "display_name")
+                        item, place, "display_name", required=True, model=Participant
                     ),
                     "role": self.choice(item, place, "role", Role, default=Role.PARTICIPANT),
                     "sector": self.choice(item, place, "sector", Sector, default="", allow_blank=True),
-                    "discipline": self.string(
-                        item, place, "discipline", max_length=_max_length(Participant, "discipline")
+                    "discipline": self.string(item, place, "discipline", model=Participant),
+                    "stakeholder": self.optional_reference(
+                        item, place, "stakeholder", stakeholder_keys, "stakeholder"
                     ),
-                    "stakeholder": self.optional_reference(item, place, "stakeholder", stakeholder_keys, "stakeholder"),
                 }
             )
         return result
@@ -607,14 +611,17 @@ class _Checker:
                 "sdgs": self.sdgs(item, place),
                 "status": self.choice(item, place, "status", VisionStatus, default=VisionStatus.PROPOSED),
                 "author": self.optional_reference(item, place, "author", participant_keys, "participant"),
-                "endorsed_by": self.reference_list(item, place, "endorsed_by", participant_keys, "participant"),
+                "endorsed_by": self.reference_list(
+                    item, place, "endorsed_by", participant_keys, "participant"
+                ),
                 "hidden": self.boolean(item, place, "hidden", False),
             }
             if vision["status"] == VisionStatus.ADOPTED:
                 if adopted is not None:
                     raise WorkshopFileError(
                         f"{place}.status",
-                        _("only one vision can be adopted, and %(other)s is adopted already") % {"other": adopted},
+                        _("only one vision can be adopted, and %(other)s is adopted already")
+                        % {"other": adopted},
                     )
                 adopted = place
             result.append(vision)
@@ -641,10 +648,8 @@ class _Checker:
                 {
                     "key": key,
                     "vision": vision,
-                    "indicator": self.string(
-                        item, place, "indicator", required=True, max_length=_max_length(Target, "indicator")
-                    ),
-                    "unit": self.string(item, place, "unit", max_length=_max_length(Target, "unit")),
+                    "indicator": self.string(item, place, "indicator", required=True, model=Target),
+                    "unit": self.string(item, place, "unit", model=Target),
                     "direction": self.choice(item, place, "direction", Direction, required=True),
                     "target_value": self.number(item, place, "target_value"),
                     "target_year": self.year(item, place, "target_year", default=vision_years[vision]),
@@ -659,10 +664,12 @@ class _Checker:
         for place, item in self.items("assessments"):
             result.append(
                 {
-                    "target": self.optional_reference(item, place, "target", target_keys, "target", required=True),
+                    "target": self.optional_reference(
+                        item, place, "target", target_keys, "target", required=True
+                    ),
                     "value": self.number(item, place, "value"),
                     "as_of": self.iso_date(item, place, "as_of"),
-                    "source": self.string(item, place, "source", max_length=_max_length(Assessment, "source")),
+                    "source": self.string(item, place, "source", model=Assessment),
                     "note": self.string(item, place, "note"),
                     "author": self.optional_reference(item, place, "author", participant_keys, "participant"),
                 }
@@ -677,7 +684,7 @@ class _Checker:
         result = []
         for place, item in self.items("issues"):
             key = self.keys(place, item, seen)
-            title = self.string(item, place, "title", required=True, max_length=_max_length(Issue, "title"))
+            title = self.string(item, place, "title", required=True, model=Issue)
             description = self.string(item, place, "description")
             origin = self.choice(item, place, "origin", IssueOrigin, default=IssueOrigin.PARTICIPANT)
             if origin == IssueOrigin.DERIVED:
@@ -694,7 +701,8 @@ class _Checker:
             else:
                 if item.get("target") is not None:
                     raise WorkshopFileError(
-                        f"{place}.target", _("only a derived issue names a target; this issue's origin is participant")
+                        f"{place}.target",
+                        _("only a derived issue names a target; this issue's origin is participant"),
                     )
                 target = None
             theme = self.string(item, place, "theme", max_length=_max_length(Theme, "name")) or None
@@ -734,19 +742,24 @@ class _Checker:
             yield row_place, row, participant
 
     def votes(self, item, place, participant_keys):
-        return [
-            {"participant": participant, "dots": self.whole(row, row_place, "dots", 1, MAX_SMALL_INT, required=True)}
-            for row_place, row, participant in self.per_participant_rows(item, place, "votes", participant_keys)
-        ]
-
-    def scores(self, item, place, participant_keys):
+        rows = self.per_participant_rows(item, place, "votes", participant_keys)
         return [
             {
                 "participant": participant,
-                "impact": self.whole(row, row_place, "impact", 1, 5, required=True),
-                "feasibility": self.whole(row, row_place, "feasibility", 1, 5, required=True),
+                "dots": self.whole(row, where, "dots", 1, MAX_SMALL_INT, required=True),
             }
-            for row_place, row, participant in self.per_participant_rows(item, place, "scores", participant_keys)
+            for where, row, participant in rows
+        ]
+
+    def scores(self, item, place, participant_keys):
+        rows = self.per_participant_rows(item, place, "scores", participant_keys)
+        return [
+            {
+                "participant": participant,
+                "impact": self.whole(row, where, "impact", 1, 5, required=True),
+                "feasibility": self.whole(row, where, "feasibility", 1, 5, required=True),
+            }
+            for where, row, participant in rows
         ]
 
     def milestones(self):
@@ -757,7 +770,7 @@ class _Checker:
                 {
                     "key": self.keys(place, item, seen),
                     "year": self.year(item, place, "year", required=True),
-                    "title": self.string(item, place, "title", required=True, max_length=_max_length(Milestone, "title")),
+                    "title": self.string(item, place, "title", required=True, model=Milestone),
                     "description": self.string(item, place, "description"),
                 }
             )
@@ -778,7 +791,7 @@ class _Checker:
         for place, item in self.items("actions"):
             action = {
                 "key": self.keys(place, item, seen),
-                "title": self.string(item, place, "title", required=True, max_length=_max_length(Action, "title")),
+                "title": self.string(item, place, "title", required=True, model=Action),
                 "description": self.string(item, place, "description"),
                 "owners": self.reference_list(item, place, "owners", stakeholder_keys, "stakeholder"),
                 "start_year": self.year(item, place, "start_year", required=True),
@@ -828,7 +841,8 @@ def import_document(document, *, facilitator=None):
             )
     except (IntegrityError, DataError) as error:
         # The checker should have caught it; still, the person gets a message, not a crash.
-        raise WorkshopFileError("document", _("could not be stored: %(reason)s") % {"reason": error}) from error
+        message = _("could not be stored: %(reason)s") % {"reason": error}
+        raise WorkshopFileError("document", message) from error
     return workshop
 
 
@@ -1001,7 +1015,11 @@ def _write(clean):
         ]
     )
     ActionIssue.objects.bulk_create(
-        [ActionIssue(action=actions[a["key"]], issue=issues[key]) for a in clean["actions"] for key in a["addresses"]]
+        [
+            ActionIssue(action=actions[a["key"]], issue=issues[key])
+            for a in clean["actions"]
+            for key in a["addresses"]
+        ]
     )
     ActionDependency.objects.bulk_create(
         [

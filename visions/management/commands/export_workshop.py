@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's identifier")
         parser.add_argument("--format", choices=["json", "pdf"], default="json")
-        parser.add_argument("-o", "--output", metavar="FILE", help="where to write; stdout when left out (JSON only)")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="where to write; stdout when left out (JSON only)"
+        )
 
     def handle(self, *args, workshop_id, format, output, **options):
         try:

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help='the workshop file; "-" reads standard input')
         parser.add_argument(
-            "--facilitator", metavar="USERNAME", help="an existing user who becomes the new workshop's facilitator"
+            "--facilitator",
+            metavar="USERNAME",
+            help="an existing user who becomes the new workshop's facilitator",
         )
 
     def handle(self, *args, file, facilitator, **options):
