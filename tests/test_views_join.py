@@ -94,12 +94,16 @@ def test_looking_up_a_wrong_code_from_the_link_counts_as_a_failure(client):
     assert JoinFailure.objects.count() == 1
 
 
-def test_htmx_lookup_answers_only_the_details_region(client, workshop):
+def test_htmx_lookup_answers_only_the_code_dependent_regions(client, workshop):
+    StakeholderFactory(workshop=workshop, name="Prefectural government")
     response = client.get(reverse("join"), {"code": workshop.join_code}, headers={"HX-Request": "true"})
     body = response.content.decode()
-    assert 'id="join-details"' in body
-    assert "<html" not in body
+    assert 'id="code-status"' in body
+    assert 'id="organisation" hx-swap-oob="true"' in body
+    assert "Prefectural government" in body
     assert workshop.title in body
+    assert "<html" not in body
+    assert 'name="display_name"' not in body
 
 
 def test_rate_limit_answers_429_after_too_many_failures(client, workshop, settings):

@@ -216,3 +216,17 @@ def test_actions_milestones_and_coverage_findings(facilitator_client, workshop):
 def test_an_empty_workshop_has_no_findings(facilitator_client, workshop):
     body = facilitator_client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
     assert "No findings" in body
+
+
+def test_hidden_contributions_are_shown_to_facilitators_only(client, facilitator_client, workshop, participant):
+    VisionFactory(workshop=workshop, statement="Rude statement", hidden=True)
+    IssueFactory(workshop=workshop, title="Spam issue", hidden=True)
+    url = reverse("workshop_detail", args=[workshop.pk])
+    facilitator_page = facilitator_client.get(url).content.decode()
+    assert "Rude statement" in facilitator_page and "Spam issue" in facilitator_page
+    assert "hidden from participants" in facilitator_page
+    client.logout()
+    join_as(client, participant)
+    participant_page = client.get(url).content.decode()
+    assert "Rude statement" not in participant_page
+    assert "Spam issue" not in participant_page

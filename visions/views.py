@@ -227,5 +227,5 @@ def join(request):
         "code_not_found": request.method == "GET" and bool(code) and workshop is None,
     }
     if request.htmx and request.method == "GET":
-        return render(request, "visions/join.html#details", context)
+        return render(request, "visions/join.html#lookup", context)
     return render(request, "visions/join.html", context)
