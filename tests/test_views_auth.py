@@ -62,7 +62,9 @@ def test_change_password_needs_sign_in(client):
 
 def test_createsuperuser_makes_an_account_that_can_sign_in(client, monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "operator passphrase 77")
-    call_command("createsuperuser", interactive=False, username="operator", email="op@example.org", verbosity=0)
+    call_command(
+        "createsuperuser", interactive=False, username="operator", email="op@example.org", verbosity=0
+    )
     assert get_user_model().objects.get(username="operator").is_superuser
     assert client.login(username="operator", password="operator passphrase 77")
 

@@ -119,7 +119,9 @@ def test_owner_edits_the_workshop(facilitator_client, workshop, facilitator):
 def test_edit_with_a_bad_year_changes_nothing_and_says_why_once(facilitator_client, workshop):
     title = workshop.title
     url = reverse("workshop_edit", args=[workshop.pk])
-    response = facilitator_client.post(url, {**VALID, "title": "Changed", "base_year": 2060, "target_year": 2055})
+    response = facilitator_client.post(
+        url, {**VALID, "title": "Changed", "base_year": 2060, "target_year": 2055}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["target_year"] == ["The target year must be after the base year."]
     workshop.refresh_from_db()

@@ -34,7 +34,9 @@ class JoinForm(forms.Form):
         label=_("Workshop code"),
         max_length=40,
         help_text=_("The 10 letters and digits your facilitator shows, with or without the dash."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
     display_name = forms.CharField(label=_("Your name as others will see it"), max_length=100)
     sector = forms.ChoiceField(
