@@ -762,3 +762,7 @@ class JoinFailure(models.Model):
 
     client = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+# Database triggers keep links inside one workshop for writes that bypass save() (see integrity.py).
+from . import integrity  # noqa: E402, F401
