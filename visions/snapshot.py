@@ -115,7 +115,7 @@ def load_snapshot(workshop):
         .prefetch_related("owners", "addresses", "depends_on")
         .order_by("id")
     )
-    milestones = list(workshop.milestones.all())
+    milestones = list(workshop.milestones.select_related("proposed_by"))
     themes = list(workshop.themes.all())
 
     actions_by_id = {a.pk: a for a in actions}
