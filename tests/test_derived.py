@@ -340,3 +340,17 @@ def test_cycle_behind_an_acyclic_part():
     edges = [("start", "x"), ("x", "y"), ("y", "z"), ("z", "x")]
 
     assert find_cycle(edges) == ["x", "y", "z", "x"]
+
+
+def test_numbers_that_overflow_the_float_range_are_reported_as_unknown():
+    import datetime as dt
+
+    from visions.derived import compute_gap
+
+    # The slope between -1e308 and 1e308 a year apart overflows to infinity.
+    result = compute_gap(
+        "increase", 1.7e308, 2050, [(dt.date(2020, 1, 1), -1e308), (dt.date(2021, 1, 1), 1e308)]
+    )
+    assert result.trend is None
+    assert result.projected is None
+    assert result.on_track is None

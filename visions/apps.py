@@ -6,4 +6,5 @@ class VisionsConfig(AppConfig):
     verbose_name = "Future Center workshops"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Guards for links made around save(): m2m .add() checks and database triggers.
+        from . import integrity, signals  # noqa: F401

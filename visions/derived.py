@@ -5,6 +5,7 @@ values so that they can be tested with hand-computed cases and fed from prefetch
 querysets without extra queries.
 """
 
+import math
 from dataclasses import dataclass, field
 
 INCREASE = "increase"
@@ -86,6 +87,11 @@ def compute_gap(direction, target_value, target_year, observations):
     else:
         trend, intercept = line
         projected = intercept + trend * target_year
+    # Values near the float limit can overflow; an overflowed number is no number at all.
+    progress, required_pace, trend, projected = (
+        value if value is None or math.isfinite(value) else None
+        for value in (progress, required_pace, trend, projected)
+    )
 
     if gap == 0:
         on_track = True

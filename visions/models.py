@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 1900
@@ -411,7 +412,9 @@ class Target(WorkshopOwned):
             return Issue.objects.get(target=self, origin=IssueOrigin.DERIVED), False
 
     def derived_issue_title(self):
-        return str(_("Gap: %(indicator)s")) % {"indicator": self.indicator}
+        # In the workshop's language, whoever's browser added the first assessment.
+        with translation.override(self.workshop.language):
+            return str(_("Gap: %(indicator)s")) % {"indicator": self.indicator}
 
 
 class Assessment(models.Model):
@@ -762,7 +765,3 @@ class JoinFailure(models.Model):
 
     client = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-
-# Database triggers keep links inside one workshop for writes that bypass save() (see integrity.py).
-from . import integrity  # noqa: E402, F401
