@@ -154,6 +154,9 @@ if not DEBUG:
 # Joining by code: how many failed attempts one client may make per window.
 JOIN_FAILURES_PER_WINDOW = int(os.environ.get("JOIN_FAILURES_PER_WINDOW", "10"))
 JOIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("JOIN_FAILURE_WINDOW_SECONDS", "600"))
+# Behind a reverse proxy every request comes from the proxy: name the META key that carries
+# the client's address (e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP). Only set it behind a proxy.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
 
 LOGGING = {
     "version": 1,

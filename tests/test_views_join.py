@@ -123,6 +123,23 @@ def test_rate_limit_answers_429_after_too_many_failures(client, workshop, settin
     assert response.status_code == 302
 
 
+def test_behind_a_proxy_failures_count_per_forwarded_client(client, workshop, settings):
+    settings.JOIN_FAILURES_PER_WINDOW = 2
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _attempt in range(2):
+        client.post(reverse("join"), details("WRONG-CODE1"), HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    limited = client.post(
+        reverse("join"), details(workshop.join_code), HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
+    )
+    assert limited.status_code == 429
+    # Someone else in the building, behind the same proxy, still joins.
+    other = client.post(
+        reverse("join"), details(workshop.join_code), HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.10", **proxy
+    )
+    assert other.status_code == 302
+
+
 def test_failures_older_than_the_window_do_not_count_and_are_cleared(client, workshop, settings):
     settings.JOIN_FAILURES_PER_WINDOW = 2
     for _attempt in range(2):

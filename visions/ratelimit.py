@@ -15,6 +15,13 @@ from .models import JoinFailure
 
 
 def client_of(request):
+    """The client's address; behind a reverse proxy, the one it passes on (CLIENT_ADDRESS_HEADER)."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header:
+        # X-Forwarded-For may hold a chain; the proxy appends the address it saw last.
+        forwarded = request.META.get(header, "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
