@@ -248,3 +248,15 @@ def test_coverage_reports_order_and_range_findings():
 
     assert coverage.order_violations == [(too_early, prerequisite)]
     assert coverage.out_of_range == [far_target, early_milestone, late]
+
+
+def test_a_hidden_issue_is_not_reported_as_unaddressed(db):
+    from visions.snapshot import load_snapshot
+
+    from .factories import IssueFactory, WorkshopFactory
+
+    workshop = WorkshopFactory()
+    kept = IssueFactory(workshop=workshop, title="Buses stop at six")
+    IssueFactory(workshop=workshop, title="asdf spam", hidden=True)
+    snapshot = load_snapshot(workshop)
+    assert snapshot.coverage.unaddressed_issues == [kept]

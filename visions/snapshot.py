@@ -148,7 +148,8 @@ def load_snapshot(workshop):
         targets,
         milestones,
         actions,
-        issues,
+        # A hidden issue was moderated away (spam, a duplicate): it is no longer on the agenda.
+        [issue for issue in issues if not issue.hidden],
         addressed,
         dependencies,
     )
