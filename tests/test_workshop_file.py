@@ -536,6 +536,12 @@ def test_nan_and_infinity_are_refused_where_they_stand(raw, place, constant):
     assert error.value.message.startswith(f"{constant} is not allowed")
 
 
+def test_a_field_given_twice_is_refused_where_it_stands():
+    with pytest.raises(WorkshopFileError) as error:
+        load_bytes(b'{"actions": [{"key": "a1"}, {"key": "a2", "title": "x", "title": "y"}]}')
+    assert str(error.value) == "actions[1].title: this field is given more than once"
+
+
 def test_a_number_too_large_for_a_float_is_refused():
     with pytest.raises(WorkshopFileError) as error:
         load_bytes(b'{"targets": [{"target_value": 1e400}]}')

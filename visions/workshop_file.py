@@ -107,7 +107,7 @@ def load_bytes(data):
         ) from None
     try:
         # NaN and Infinity become markers, so that the error can name where they stand.
-        document = json.loads(text, parse_constant=_NonFiniteConstant)
+        document = json.loads(text, parse_constant=_NonFiniteConstant, object_pairs_hook=_object_noting_repeats)
     except json.JSONDecodeError as error:
         raise WorkshopFileError(
             _("line %(line)d, column %(column)d") % {"line": error.lineno, "column": error.colno},
@@ -117,11 +117,25 @@ def load_bytes(data):
         raise WorkshopFileError("file", _("is nested too deeply to be a workshop file")) from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise WorkshopFileError("file", _("invalid JSON: %(reason)s") % {"reason": error}) from None
-    _refuse_non_finite(document)
+    _refuse_unsound_values(document)
     return document
 
 
-def _refuse_non_finite(document):
+class _ObjectWithRepeats(dict):
+    """A JSON object in which some field name appeared more than once."""
+
+    repeated = ()
+
+
+def _object_noting_repeats(pairs):
+    obj = _ObjectWithRepeats(pairs)
+    if len(obj) != len(pairs):
+        seen = set()
+        obj.repeated = [name for name, _value in pairs if name in seen or seen.add(name)]
+    return obj
+
+
+def _refuse_unsound_values(document):
     stack = [("document", document)]
     while stack:
         place, value = stack.pop()
@@ -133,6 +147,9 @@ def _refuse_non_finite(document):
             raise WorkshopFileError(place, _("the number is too large"))
         if isinstance(value, dict):
             prefix = "" if place == "document" else place + "."
+            if getattr(value, "repeated", ()):
+                # JSON would silently keep the last one; the author surely meant only one.
+                raise WorkshopFileError(prefix + value.repeated[0], _("this field is given more than once"))
             stack.extend((prefix + str(name), item) for name, item in reversed(value.items()))
         elif isinstance(value, list):
             stack.extend((f"{place}[{index}]", item) for index, item in reversed(list(enumerate(value))))
