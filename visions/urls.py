@@ -20,6 +20,15 @@ urlpatterns += [
 ]
 
 # --- exports: PDF and CSV (visions/export_views.py) ---
+from . import export_views  # noqa: E402
+
+urlpatterns += [
+    path("workshops/<int:pk>/export.pdf", export_views.workshop_export_pdf, name="workshop_export_pdf"),
+    path("workshops/<int:pk>/issues.csv", export_views.workshop_export_issues_csv, name="workshop_export_issues_csv"),
+    path(
+        "workshops/<int:pk>/actions.csv", export_views.workshop_export_actions_csv, name="workshop_export_actions_csv"
+    ),
+]
 
 # --- roadmap builder (visions/roadmap_views.py) ---
 
