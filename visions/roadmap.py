@@ -149,3 +149,47 @@ def progress_by_milestone(actions, milestones):
     if loose:
         rows.append(ProgressRow(key="no-milestone", label=_("No milestone"), summary=weighted_progress(loose)))
     return rows
+
+
+def may_edit_action(member, action):
+    """The facilitator, or a participant who speaks for one of the action's owners.
+
+    `member` is a visions.access.Membership; reads the prefetched owners.
+    """
+    if member.is_facilitator:
+        return True
+    participant = member.participant
+    if participant is None or not participant.can_contribute or participant.stakeholder_id is None:
+        return False
+    return any(owner.pk == participant.stakeholder_id for owner in action.owners.all())
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: object
+    lane: str
+    lane_label: str
+    can_edit: bool
+
+
+def action_rows(actions, member):
+    """The actions in timeline order (lane, then start year), with what the viewer may do."""
+    position = {lane: index for index, lane in enumerate(LANE_ORDER)}
+    rows = [
+        ActionRow(action, lane, LANE_LABELS[lane], may_edit_action(member, action))
+        for action in actions
+        for lane in [action_lane(action)]
+    ]
+    return sorted(rows, key=lambda r: (position[r.lane], r.action.start_year, r.action.end_year, r.action.pk))
+
+
+def unaddressed_by_votes(snapshot, *, prioritised_only=False):
+    """IssueRows of derived.coverage's unaddressed issues, highest-voted first.
+
+    With `prioritised_only`, only those among the workshop's top N issues by votes.
+    """
+    unaddressed = {issue.pk for issue in snapshot.coverage.unaddressed_issues}
+    ranked = snapshot.issues_by_votes
+    if prioritised_only:
+        ranked = ranked[: snapshot.workshop.priority_count]
+    return [row for row in ranked if row.issue.pk in unaddressed]

@@ -64,14 +64,30 @@ class StatusStyle:
 STATUS_STYLES = {
     ActionStatus.PLANNED: StatusStyle(colour="#0b5cad", fill="#ffffff", dash="4 2"),
     ActionStatus.IN_PROGRESS: StatusStyle(colour="#b86e00", fill="#fbeacc"),
-    ActionStatus.DONE: StatusStyle(colour="#1b6e3a", fill="#d4eddc"),
+    ActionStatus.DONE: StatusStyle(colour="#1b6e3a", fill="#1b6e3a"),  # solid: nothing left to fill
     ActionStatus.DROPPED: StatusStyle(colour="#6b7280", fill="url(#tl-hatch)", strike=True),
 }
 
 
+NARROW = set("fijlrt.,:;|!'()[]/ ·-")
+WIDE_LATIN = set("MWmw@%")
+
+
 def text_width(text, size=LABEL_SIZE):
-    """A generous estimate of the drawn width: wide (CJK) characters 1 em, others 0.6 em."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+    """A slightly generous estimate of the drawn width, in the font's ems per character class."""
+    width = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            width += 1.0
+        elif ch in NARROW:
+            width += 0.34
+        elif ch in WIDE_LATIN:
+            width += 0.86
+        elif ch.isupper():
+            width += 0.68
+        else:
+            width += 0.56
+    return width * size
 
 
 def fit_text(text, max_width, size=LABEL_SIZE):
@@ -167,6 +183,13 @@ class Bar:
     def middle(self):
         return self.top + BAR_TOP + BAR_HEIGHT / 2
 
+    @property
+    def extent(self):
+        """Left and right of what the bar and its label cover."""
+        if self.label_right_aligned:
+            return min(self.left, self.right - self.label_width), self.right
+        return self.left, max(self.right, self.left + self.label_width)
+
 
 @dataclass
 class Lane:
@@ -231,13 +254,7 @@ def layout_bars(actions, scale):
             Bar(action, lane, left, right, label, label_width, right_aligned)
         )
     for lane in lanes.values():
-        extents = []
-        for index, bar in enumerate(lane.bars):
-            if bar.label_right_aligned:
-                extents.append((index, min(bar.left, bar.right - bar.label_width), bar.right))
-            else:
-                extents.append((index, bar.left, max(bar.right, bar.left + bar.label_width)))
-        rows = pack_rows(extents)
+        rows = pack_rows([(index, *bar.extent) for index, bar in enumerate(lane.bars)])
         for index, bar in enumerate(lane.bars):
             bar.row = rows[index]
         lane.rows = max(rows.values(), default=-1) + 1
@@ -320,8 +337,6 @@ def draw_bar(bar, workshop, links):
     bar_y = bar.top + BAR_TOP
     width = max(bar.right - bar.left, 2)
     progress_width = width * min(max(action.progress, 0), 100) / 100
-    if action.status == ActionStatus.DONE:
-        progress_width = width
     label_x = bar.right if bar.label_right_aligned else bar.left
     parts = [
         element("title", escape(bar_title(action, bar.lane))),
@@ -345,7 +360,7 @@ def draw_bar(bar, workshop, links):
             data_role="bar",
         ),
     ]
-    if progress_width > 0 and action.status != ActionStatus.DROPPED:
+    if progress_width > 0 and action.status not in (ActionStatus.DONE, ActionStatus.DROPPED):
         parts.append(
             element(
                 "rect",
@@ -378,12 +393,24 @@ def draw_bar(bar, workshop, links):
     )
     if links:
         url = reverse("roadmap_action_edit", args=[workshop.pk, action.pk])
+        # An invisible hit area over label and bar, so the gap between them is clickable too.
+        left, right = bar.extent
+        hit_area = element(
+            "rect",
+            x=left,
+            y=bar.top + 1,
+            width=right - left,
+            height=BAR_TOP + BAR_HEIGHT + 1,
+            fill="#ffffff",
+            fill_opacity=0,
+        )
         return element(
             "a",
-            "".join(parts),
+            parts[0] + hit_area + "".join(parts[1:]),
             href=url,
             hx_get=url,
             hx_target="#action-panel",
+            hx_swap="outerHTML",
             hx_push_url="true",
             **common,
         )
@@ -394,7 +421,8 @@ def draw_dependency(prerequisite_bar, action_bar):
     start_x, start_y = prerequisite_bar.right, prerequisite_bar.middle
     end_x, end_y = action_bar.left, action_bar.middle
     violation = action_bar.action.start_year < prerequisite_bar.action.end_year
-    reach = max(14.0, abs(end_x - start_x) / 2)
+    # Short handles keep long and backward arrows inside the plot.
+    reach = min(max(14.0, abs(end_x - start_x) / 2), 60.0)
     colour = DANGER if violation else "#7a8394"
     path = (
         f"M{start_x:.1f},{start_y:.1f} C{start_x + reach:.1f},{start_y:.1f} "
@@ -417,7 +445,7 @@ def draw_dependency(prerequisite_bar, action_bar):
             stroke=colour,
             stroke_width=1.6 if violation else 1,
             stroke_dasharray="4 3" if violation else None,
-            stroke_opacity=1 if violation else 0.75,
+            stroke_opacity=1 if violation else 0.5,
         )
         + element("polygon", points=head, fill=colour),
         data_role="dependency",
@@ -462,11 +490,8 @@ def draw_legend(y):
                     stroke_dasharray=style.dash or None,
                 )
             )
-            if status in (ActionStatus.IN_PROGRESS, ActionStatus.DONE):
-                share = 13 if status == ActionStatus.IN_PROGRESS else 26
-                parts.append(
-                    element("rect", x=x, y=middle - 3, width=share, height=6, fill=style.colour)
-                )
+            if status == ActionStatus.IN_PROGRESS:
+                parts.append(element("rect", x=x, y=middle - 3, width=13, height=6, fill=style.colour))
             if style.strike:
                 parts.append(
                     element("line", x1=x, x2=x + 26, y1=middle, y2=middle, stroke=style.colour, stroke_width=1.5)
@@ -559,14 +584,14 @@ def timeline_svg(snapshot, *, today=None, links=False):
     out.append(defs())
     out.append(element("rect", x=0, y=0, width=WIDTH, height=height, fill="#ffffff"))
 
+    for index, lane in enumerate(lanes):
+        out.append(draw_lane(lane, index, scale))
+
     # Years outside base year .. target year are shaded: what sits there is a range finding.
     if first_year < workshop.base_year:
         out.append(outside_band(scale.left, scale.x(workshop.base_year), lanes_top, lanes_bottom))
     if last_year > workshop.target_year:
         out.append(outside_band(scale.x(workshop.target_year + 1), scale.right, lanes_top, lanes_bottom))
-
-    for index, lane in enumerate(lanes):
-        out.append(draw_lane(lane, index, scale))
 
     step = scale.tick_step()
     first_tick = first_year + (-first_year) % step
