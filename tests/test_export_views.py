@@ -189,3 +189,12 @@ def test_too_large_workshop_gets_a_clear_page_not_a_pdf(facilitator_client, road
     assert "no-store" in response["Cache-Control"]
     assert "at most 1" in response.content.decode()
     assert url("workshop_export_actions_csv", roadmap) in response.content.decode()
+
+
+def test_a_render_that_takes_too_long_gets_a_clear_page(facilitator_client, roadmap, settings):
+    settings.PDF_RENDER_TIMEOUT_SECONDS = 0.001
+
+    response = facilitator_client.get(url("workshop_export_pdf", roadmap))
+
+    assert response.status_code == 503
+    assert "took too long" in response.content.decode()

@@ -7,6 +7,7 @@ import pytest
 
 from visions import pdf
 from visions.pdf import (
+    PdfRenderBusy,
     PdfRenderTimeout,
     WorkshopTooLargeForPdf,
     render_html_to_pdf,
@@ -241,6 +242,17 @@ def test_a_render_that_overruns_its_time_is_stopped(settings):
 
     with pytest.raises(PdfRenderTimeout):
         render_workshop_pdf(workshop)
+
+
+@pytest.mark.django_db
+def test_when_every_render_slot_is_taken_the_request_is_told_to_come_back(monkeypatch):
+    taken = threading.BoundedSemaphore(1)
+    taken.acquire()
+    monkeypatch.setattr(pdf, "_render_slots", taken)
+    monkeypatch.setattr(pdf, "RENDER_SLOT_WAIT_SECONDS", 0)
+
+    with pytest.raises(PdfRenderBusy):
+        render_workshop_pdf(WorkshopFactory(language="en"))
 
 
 @pytest.mark.django_db

@@ -7,6 +7,8 @@ there, never when this module is imported.
 """
 
 import datetime
+import logging
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +24,8 @@ from .derived import find_cycle
 from .models import Action, Milestone, Role, Sector, Target
 from .snapshot import load_snapshot
 
+logger = logging.getLogger(__name__)
+
 # Above these a workshop is refused with a clear message instead of tying up a worker.
 # An 80-page document is well inside them.
 PDF_LIMITS = {
@@ -36,6 +40,12 @@ PDF_LIMITS = {
 MAX_TEXT_CHARACTERS = 1_500_000
 DEFAULT_TIMEOUT_SECONDS = 120
 DEFAULT_MEMORY_LIMIT_MB = 2048
+# Renders at once in one app process (each is a child process of up to the memory limit);
+# a request that cannot start one within the wait gets "busy" instead of queueing forever.
+DEFAULT_MAX_CONCURRENT_RENDERS = 2
+RENDER_SLOT_WAIT_SECONDS = 15
+_render_slots = None
+_render_slots_lock = threading.Lock()
 
 SDG_COLOURS = {
     1: "#E5243B", 2: "#DDA63A", 3: "#4C9F38", 4: "#C5192D", 5: "#FF3A21", 6: "#26BDE2",
@@ -57,6 +67,10 @@ class PdfRenderFailed(PdfExportError):
 
 
 class PdfRenderTimeout(PdfRenderFailed):
+    pass
+
+
+class PdfRenderBusy(PdfRenderFailed):
     pass
 
 
@@ -433,12 +447,25 @@ def static_roots():
     return roots
 
 
+def render_slots():
+    global _render_slots
+    with _render_slots_lock:
+        if _render_slots is None:
+            _render_slots = threading.BoundedSemaphore(
+                getattr(settings, "PDF_MAX_CONCURRENT_RENDERS", DEFAULT_MAX_CONCURRENT_RENDERS)
+            )
+        return _render_slots
+
+
 def render_html_to_pdf(html):
-    """(PDF bytes, peak memory of the render in KiB), bounded in time and memory."""
+    """(PDF bytes, peak memory of the render in KiB), bounded in time, memory and number at once."""
     from .pdf_engine import BASE_URL, PdfEngineError, PdfEngineTimeout, render_in_child
 
     timeout = getattr(settings, "PDF_RENDER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
     memory_mb = getattr(settings, "PDF_RENDER_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_MB)
+    slots = render_slots()
+    if not slots.acquire(timeout=RENDER_SLOT_WAIT_SECONDS):
+        raise PdfRenderBusy(_("Several PDFs are being made right now. Try again in a minute."))
     try:
         return render_in_child(
             html, f"{BASE_URL}static/", static_roots(), timeout, memory_mb * 1024 * 1024 if memory_mb else 0
@@ -448,7 +475,10 @@ def render_html_to_pdf(html):
             _("The PDF took too long to make and was stopped. Try again later, or export the CSV files.")
         ) from None
     except PdfEngineError as error:
-        raise PdfRenderFailed(_("The PDF could not be made (%(reason)s).") % {"reason": error}) from None
+        logger.warning("PDF render failed: %s", error)
+        raise PdfRenderFailed(_("The PDF could not be made. Try again later, or export the CSV files.")) from None
+    finally:
+        slots.release()
 
 
 def render_workshop_pdf(workshop):
