@@ -1,4 +1,7 @@
-"""A roadmap of any size with a realistic mix: shared by the roadmap tests and bench/timeline_screenshots.py."""
+"""A roadmap of any size with a realistic mix.
+
+Shared by the roadmap tests and bench/timeline_screenshots.py.
+"""
 
 import random
 

@@ -3,9 +3,13 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from visions.models import Action, Milestone
+from visions.access import remember_participant
+from visions.demo import build_demo_workshop
+from visions.models import Action, Milestone, Participant
 
 from .factories import IssueFactory, StakeholderFactory, UserFactory, WorkshopFactory
 
@@ -97,7 +101,78 @@ def test_backcasting_a_roadmap_in_the_browser(page, live_server, backcast_worksh
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=ARTIFACTS / "roadmap-page-panel.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "roadmap-page-panel.png")
     page.get_by_role("link", name="Close").click()
     expect(page.locator("#action-panel.open")).to_have_count(0)
     page.screenshot(path=ARTIFACTS / "roadmap-page.png", full_page=True)
+
+
+def participant_session(context, live_server, participant):
+    """A browser context that has joined the workshop as `participant`."""
+    session = SessionStore()
+    remember_participant(session, participant)
+    session.save()
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}
+    context.add_cookies([cookie])
+
+
+def test_the_demo_roadmap_built_from_scratch(page, browser, live_server, transactional_db):
+    user = UserFactory(username="demofac")
+    demo = build_demo_workshop(user)
+    Action.objects.filter(workshop=demo).delete()
+    Milestone.objects.filter(workshop=demo).delete()
+    sign_in(page, live_server, "demofac")
+    page.goto(f"{live_server.url}/workshops/{demo.pk}/roadmap/")
+
+    # Every issue is open; the prioritised filter narrows to the top five by votes.
+    coverage = page.locator("#check-coverage")
+    total = int(page.get_by_test_id("unaddressed-count").inner_text())
+    assert total == demo.issues.count()
+    coverage.get_by_role("link", name="Prioritised: top 5 by votes").click()
+    expect(page.get_by_test_id("unaddressed-count")).to_have_text("5")
+    assert page.url.endswith("?issues=prioritised")
+
+    # Backwards from 2050.
+    page.get_by_role("link", name="Suggest milestones backwards").click()
+    series = page.get_by_test_id("series-form")
+    titles = series.locator("input[type=text]")
+    expect(titles).to_have_count(4)
+    for n, title in enumerate(
+        ["誰もが住み慣れた地域で暮らしている", "介護・医療・移動の統合窓口", "全市町村でデマンド交通", "推進協議会の発足"]
+    ):
+        titles.nth(n).fill(title)
+    series.get_by_role("button", name="Add these milestones").click()
+    expect(page.locator("svg[data-role=timeline] [data-role=milestone]")).to_have_count(4)
+
+    # The top open issue gets a joint action for 2030.
+    top_issue = coverage.locator("li").first
+    issue_title = top_issue.locator("span").first.inner_text()
+    top_issue.get_by_role("link", name="Add an action for it").click()
+    form = page.get_by_test_id("action-form")
+    expect(form.get_by_label(issue_title)).to_be_checked()
+    form.get_by_label("Title").fill("地域の通いの場を全小学校区に")
+    form.get_by_label("みらい県庁 保健福祉部 (Government / public)").check()
+    form.get_by_label("NPO法人 つながるみらい (Citizens / civil society)").check()
+    form.get_by_label("Start year").fill("2027")
+    form.get_by_label("End year").fill("2030")
+    form.get_by_label("Milestone it serves").select_option(label="2030: 全市町村でデマンド交通")
+    form.get_by_role("button", name="Add action").click()
+    bar = page.locator("svg[data-role=timeline] a[data-action-id]")
+    expect(bar).to_have_count(1)
+    expect(bar).to_have_attribute("data-lane", "joint")
+    expect(page.get_by_test_id("unaddressed-count")).to_have_text(str(total - 1))
+
+    # After the workshop, the prefecture's representative reports progress from their own browser.
+    representative = Participant.objects.get(workshop=demo, stakeholder__name="みらい県庁 保健福祉部")
+    context = browser.new_context()
+    participant_session(context, live_server, representative)
+    their_page = context.new_page()
+    their_page.goto(f"{live_server.url}/workshops/{demo.pk}/roadmap/")
+    row = their_page.locator("#actions-table tbody tr").first
+    row.get_by_label("Status: 地域の通いの場を全小学校区に").select_option("in_progress")
+    row.get_by_label("Progress (%): 地域の通いの場を全小学校区に").fill("30")
+    row.get_by_role("button", name="Update").click()
+    expect(their_page.locator("#progress-by-sector tr[data-lane=joint]")).to_contain_text("30 %")
+    context.close()
+    # The facilitator's open page picks the change up by itself.
+    expect(page.locator("#progress-by-sector tr[data-lane=joint]")).to_contain_text("30 %", timeout=10_000)

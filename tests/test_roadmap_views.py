@@ -167,7 +167,9 @@ def test_page_query_count_is_fixed(facilitator_client, workshop, django_assert_n
 # --- actions ---
 
 
-def test_facilitator_adds_an_action_with_owners_issues_and_milestone(facilitator_client, workshop, org, other_org):
+def test_facilitator_adds_an_action_with_owners_issues_and_milestone(
+    facilitator_client, workshop, org, other_org
+):
     issue = IssueFactory(workshop=workshop)
     milestone = MilestoneFactory(workshop=workshop, year=2035)
     response = facilitator_client.post(
@@ -184,7 +186,9 @@ def test_facilitator_adds_an_action_with_owners_issues_and_milestone(facilitator
 
 
 def test_participant_proposes_an_action(outsider, workshop, other_org):
-    response = outsider.post(url("roadmap_action_create", workshop), action_data(owners=[other_org.pk]), **HTMX)
+    response = outsider.post(
+        url("roadmap_action_create", workshop), action_data(owners=[other_org.pk]), **HTMX
+    )
     assert response.status_code == 200
     action = Action.objects.get(workshop=workshop)
     assert "Community care hubs" in response.content.decode()
@@ -221,14 +225,16 @@ def test_new_action_form_is_prefilled_from_a_finding_or_milestone(facilitator_cl
     body = page.content.decode()
     assert "<html" not in body  # only the panel
     assert f'value="{issue.pk}" id="id_addresses_0" checked' in body
-    page = facilitator_client.get(url("roadmap_action_create", workshop) + f"?milestone={milestone.pk}").content.decode()
+    new_url = url("roadmap_action_create", workshop)
+    page = facilitator_client.get(f"{new_url}?milestone={milestone.pk}").content.decode()
     assert "<html" in page  # without htmx, the whole page with the panel open
     assert f'<option value="{milestone.pk}" selected>' in page
     assert 'name="end_year" value="2040"' in page
 
 
 def test_end_before_start_is_refused(facilitator_client, workshop):
-    response = facilitator_client.post(url("roadmap_action_create", workshop), action_data(start_year=2035, end_year=2030))
+    data = action_data(start_year=2035, end_year=2030)
+    response = facilitator_client.post(url("roadmap_action_create", workshop), data)
     assert response.status_code == 200
     assert "The end year cannot be before the start year." in response.content.decode()
     assert not Action.objects.exists()
@@ -236,7 +242,8 @@ def test_end_before_start_is_refused(facilitator_client, workshop):
 
 def test_owners_from_another_workshop_are_refused(facilitator_client, workshop):
     foreign = StakeholderFactory()
-    response = facilitator_client.post(url("roadmap_action_create", workshop), action_data(owners=[foreign.pk]))
+    data = action_data(owners=[foreign.pk])
+    response = facilitator_client.post(url("roadmap_action_create", workshop), data)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Action.objects.exists()
@@ -273,7 +280,8 @@ def test_a_dependency_without_a_cycle_is_saved(facilitator_client, workshop, act
 
 def test_an_action_cannot_depend_on_itself(facilitator_client, workshop, action):
     response = facilitator_client.post(
-        url("roadmap_action_edit", workshop, action.pk), action_data(title="Care hubs", depends_on=[action.pk])
+        url("roadmap_action_edit", workshop, action.pk),
+        action_data(title="Care hubs", depends_on=[action.pk]),
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -351,7 +359,8 @@ def test_owners_representative_updates_status_and_progress(representative, works
 
 
 def test_progress_out_of_range_is_refused(representative, workshop, action):
-    response = representative.post(url("roadmap_action_progress", workshop, action.pk), {"status": "done", "progress": 150})
+    data = {"status": "done", "progress": 150}
+    response = representative.post(url("roadmap_action_progress", workshop, action.pk), data)
     assert response.status_code == 200
     assert "Ensure this value is less than or equal to 100." in response.content.decode()
     action.refresh_from_db()
@@ -359,7 +368,8 @@ def test_progress_out_of_range_is_refused(representative, workshop, action):
 
 
 def test_other_participants_cannot_update_progress(outsider, workshop, action):
-    response = outsider.post(url("roadmap_action_progress", workshop, action.pk), {"status": "done", "progress": 100})
+    data = {"status": "done", "progress": 100}
+    response = outsider.post(url("roadmap_action_progress", workshop, action.pk), data)
     assert response.status_code == 404
     action.refresh_from_db()
     assert action.status == "planned"
@@ -382,7 +392,8 @@ def test_suggested_series_goes_back_from_the_target_year(facilitator_client, wor
     for year in (2050, 2030, 2027):
         assert f'value="{year}"' in page
     assert 'name="series-1-year" value="2030"' in page  # 2040 is taken and left out
-    five = facilitator_client.get(url("roadmap_milestone_suggest", workshop) + "?step=5", **HTMX).content.decode()
+    suggest = url("roadmap_milestone_suggest", workshop)
+    five = facilitator_client.get(f"{suggest}?step=5", **HTMX).content.decode()
     assert 'value="2045"' in five and 'value="2035"' in five
 
 
@@ -430,7 +441,8 @@ def test_facilitator_adds_edits_and_deletes_a_milestone(facilitator_client, work
     facilitator_client.post(url("roadmap_milestone_create", workshop), {"year": 2040, "title": "Robots"})
     milestone = Milestone.objects.get(workshop=workshop)
     assert milestone.accepted and milestone.proposed_by is None
-    facilitator_client.post(url("roadmap_milestone_edit", workshop, milestone.pk), {"year": 2041, "title": "Robots!"})
+    edit = url("roadmap_milestone_edit", workshop, milestone.pk)
+    facilitator_client.post(edit, {"year": 2041, "title": "Robots!"})
     milestone.refresh_from_db()
     assert (milestone.year, milestone.title, milestone.version) == (2041, "Robots!", 2)
     facilitator_client.post(url("roadmap_milestone_delete", workshop, milestone.pk))
@@ -458,7 +470,8 @@ def test_participant_proposes_and_the_facilitator_accepts(client, facilitator, w
     milestone.refresh_from_db()
     assert milestone.accepted
     assert 'data-role="milestone"' in client.get(url("roadmap", workshop)).content.decode()
-    assert list(Activity.objects.filter(subject_type="milestone").order_by("id").values_list("verb", flat=True)) == [
+    verbs = Activity.objects.filter(subject_type="milestone").order_by("id").values_list("verb", flat=True)
+    assert list(verbs) == [
         "proposed",
         "accepted",
     ]
@@ -472,11 +485,13 @@ def test_participants_cannot_edit_or_delete_milestones(outsider, workshop):
 
 
 def test_observer_cannot_propose_milestones(observer, workshop):
-    assert observer.post(url("roadmap_milestone_create", workshop), {"year": 2035, "title": "x"}).status_code == 404
+    response = observer.post(url("roadmap_milestone_create", workshop), {"year": 2035, "title": "x"})
+    assert response.status_code == 404
 
 
 def test_milestone_without_statement_is_refused(facilitator_client, workshop):
-    response = facilitator_client.post(url("roadmap_milestone_create", workshop), {"year": 2040, "title": " "})
+    data = {"year": 2040, "title": " "}
+    response = facilitator_client.post(url("roadmap_milestone_create", workshop), data)
     assert response.status_code == 200
     assert not Milestone.objects.exists()
 
@@ -488,7 +503,9 @@ def vote(issue, dots):
     IssueVote.objects.create(issue=issue, participant=ParticipantFactory(workshop=issue.workshop), dots=dots)
 
 
-def test_coverage_lists_unaddressed_issues_highest_voted_first_with_a_fix_link(facilitator_client, workshop, action):
+def test_coverage_lists_unaddressed_issues_highest_voted_first_with_a_fix_link(
+    facilitator_client, workshop, action
+):
     low = IssueFactory(workshop=workshop, title="Low issue")
     high = IssueFactory(workshop=workshop, title="High issue")
     done = IssueFactory(workshop=workshop, title="Handled issue")

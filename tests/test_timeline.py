@@ -86,7 +86,8 @@ def test_a_bar_per_action_in_its_lane_at_its_years(workshop, sectors):
         assert bar.get("data-lane") == lane
         rect = bar_rect(bar)
         top, height = lane_boxes[lane]
-        assert top <= float(rect.get("y")) and float(rect.get("y")) + float(rect.get("height")) <= top + height
+        bar_top = float(rect.get("y"))
+        assert top <= bar_top and bar_top + float(rect.get("height")) <= top + height
 
     for action in (gov, aca, joint, nobody):
         rect = bar_rect(found[action.pk])
@@ -250,7 +251,8 @@ def test_two_hundred_actions_pack_into_rows_without_overlapping_labels(workshop)
         x = float(label.get("x"))
         left = x - width if label.get("text-anchor") == "end" else x
         bar_left, bar_right = float(rect.get("x")), float(rect.get("x")) + float(rect.get("width"))
-        rows[(bar.get("data-lane"), float(label.get("y")))].append((min(left, bar_left), max(left + width, bar_right)))
+        row = (bar.get("data-lane"), float(label.get("y")))
+        rows[row].append((min(left, bar_left), max(left + width, bar_right)))
         # Labels stay inside the picture.
         assert 0 <= left and left + width <= timeline.WIDTH
     for spans in rows.values():

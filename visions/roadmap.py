@@ -147,7 +147,9 @@ def progress_by_milestone(actions, milestones):
     known = {m.pk for m in milestones}
     loose = [a for key, group in groups.items() if key not in known for a in group]
     if loose:
-        rows.append(ProgressRow(key="no-milestone", label=_("No milestone"), summary=weighted_progress(loose)))
+        rows.append(
+            ProgressRow(key="no-milestone", label=_("No milestone"), summary=weighted_progress(loose))
+        )
     return rows
 
 

@@ -12,7 +12,9 @@ YEAR_WIDGET = forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputm
 
 
 def year_field(label, **kwargs):
-    return forms.IntegerField(label=label, min_value=MIN_YEAR, max_value=MAX_YEAR, widget=YEAR_WIDGET, **kwargs)
+    return forms.IntegerField(
+        label=label, min_value=MIN_YEAR, max_value=MAX_YEAR, widget=YEAR_WIDGET, **kwargs
+    )
 
 
 class MilestoneForm(forms.ModelForm):
@@ -192,7 +194,9 @@ class ProgressForm(forms.ModelForm):
 
 
 class PriorityForm(forms.ModelForm):
-    priority_count = forms.IntegerField(label=_("Prioritised issues (top N by votes)"), min_value=0, max_value=1000)
+    priority_count = forms.IntegerField(
+        label=_("Prioritised issues (top N by votes)"), min_value=0, max_value=1000
+    )
 
     class Meta:
         model = Workshop

@@ -70,7 +70,8 @@ def require_facilitator(member):
 
 
 def latest_activity_id(workshop):
-    return Activity.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first() or 0
+    latest = Activity.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first()
+    return latest or 0
 
 
 def out_of_range_rows(snapshot):
@@ -138,8 +139,13 @@ def render_roadmap(request, member, *, panel=None, notice="", part="roadmap"):
 def show_panel(request, member, panel):
     """A form opened from the page: for htmx only the panel, otherwise the page with it open."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#panel", {"workshop": member.workshop, "member": member, "panel": panel})
+        context = {"workshop": member.workshop, "member": member, "panel": panel}
+        return render(request, f"{TEMPLATE}#panel", context)
     return render_roadmap(request, member, panel=panel)
+
+
+# A form with errors is answered with render_roadmap(..., panel=...): htmx posts target the
+# whole roadmap region, so the form comes back in the panel with its errors.
 
 
 def changed(request, member, notice):
@@ -202,25 +208,24 @@ def milestone_suggest(request, pk):
             with transaction.atomic():
                 for year, title in formset.chosen():
                     milestone = Milestone.objects.create(workshop=workshop, year=year, title=title)
-                    Activity.record(workshop, "created", milestone, actor=actor(request, member), summary=str(milestone))
+                    Activity.record(
+                        workshop, "created", milestone, actor=actor(request, member), summary=str(milestone)
+                    )
             return changed(request, member, _("Milestones added."))
         step_form = MilestoneStepForm(initial={"step": request.POST.get("step", 10)})
-        return show_or_render(request, member, Panel("series", formset, extra={"step_form": step_form}))
+        return render_roadmap(request, member, panel=Panel("series", formset, extra={"step_form": step_form}))
 
     step_form = MilestoneStepForm(request.GET or None)
     step = step_form.cleaned_data["step"] if step_form.is_valid() else 10
     taken = set(workshop.milestones.filter(accepted=True).values_list("year", flat=True))
-    years = [y for y in suggest_milestone_years(workshop.base_year, workshop.target_year, step) if y not in taken]
+    suggested = suggest_milestone_years(workshop.base_year, workshop.target_year, step)
+    years = [year for year in suggested if year not in taken]
     formset = MilestoneSeriesFormSet(
         prefix="series", initial=[{"include": True, "year": year, "title": ""} for year in years]
     )
     step_form = MilestoneStepForm(initial={"step": step})
-    return show_panel(request, member, Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)}))
-
-
-def show_or_render(request, member, panel):
-    """A form with errors: in the refreshed roadmap (htmx posts target it) or the page."""
-    return render_roadmap(request, member, panel=panel)
+    panel = Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)})
+    return show_panel(request, member, panel)
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,9 +251,12 @@ def milestone_create(request, pk):
                 actor=actor(request, member),
                 summary=str(milestone),
             )
-            notice = _("Milestone proposed: the facilitator will review it.") if proposing else _("Milestone added.")
+            if proposing:
+                notice = _("Milestone proposed: the facilitator will review it.")
+            else:
+                notice = _("Milestone added.")
             return changed(request, member, notice)
-        return show_or_render(request, member, Panel("milestone", form, extra={"proposing": proposing}))
+        return render_roadmap(request, member, panel=Panel("milestone", form, extra={"proposing": proposing}))
     return show_panel(request, member, Panel("milestone", form, extra={"proposing": proposing}))
 
 
@@ -273,7 +281,7 @@ def milestone_edit(request, pk, milestone_id):
                 changes=changes,
             )
             return changed(request, member, _("Milestone saved."))
-        return show_or_render(request, member, Panel("milestone", form, milestone))
+        return render_roadmap(request, member, panel=Panel("milestone", form, milestone))
     return show_panel(request, member, Panel("milestone", form, milestone))
 
 
@@ -283,7 +291,9 @@ def milestone_accept(request, pk, milestone_id):
     if not milestone.accepted:
         milestone.accepted = True
         milestone.save(update_fields=["accepted"])
-        Activity.record(member.workshop, "accepted", milestone, actor=actor(request, member), summary=str(milestone))
+        Activity.record(
+            member.workshop, "accepted", milestone, actor=actor(request, member), summary=str(milestone)
+        )
     return changed(request, member, _("Milestone accepted."))
 
 
@@ -343,7 +353,7 @@ def action_create(request, pk):
                     summary=action.title,
                 )
             return changed(request, member, _("Action added: %(title)s") % {"title": action.title})
-        return show_or_render(request, member, Panel("action", form))
+        return render_roadmap(request, member, panel=Panel("action", form))
     form = ActionForm(workshop=workshop, initial=new_action_initial(request, workshop))
     return show_panel(request, member, Panel("action", form))
 
@@ -368,7 +378,7 @@ def action_edit(request, pk, action_id):
                     changes={"fields": form.changed_data},
                 )
             return changed(request, member, _("Action saved: %(title)s") % {"title": action.title})
-        return show_or_render(request, member, Panel("action", form, action))
+        return render_roadmap(request, member, panel=Panel("action", form, action))
     form = ActionForm(instance=action, workshop=member.workshop)
     return show_panel(request, member, Panel("action", form, action))
 
@@ -379,7 +389,7 @@ def action_progress(request, pk, action_id):
     before = {"status": action.status, "progress": action.progress}
     form = ProgressForm(request.POST, instance=action)
     if not form.is_valid():
-        return show_or_render(request, member, Panel("progress", form, action))
+        return render_roadmap(request, member, panel=Panel("progress", form, action))
     action = form.save(commit=False)
     action.version += 1
     action.save(update_fields=["status", "progress", "version", "updated_at"])
@@ -389,7 +399,9 @@ def action_progress(request, pk, action_id):
         action,
         actor=actor(request, member),
         summary=f"{action.title}: {action.get_status_display()}, {action.progress}%",
-        changes={name: [before[name], getattr(action, name)] for name in before if before[name] != getattr(action, name)},
+        changes={
+            name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)
+        },
     )
     return changed(request, member, _("Progress updated: %(title)s") % {"title": action.title})
 

@@ -494,7 +494,9 @@ def draw_legend(y):
                 parts.append(element("rect", x=x, y=middle - 3, width=13, height=6, fill=style.colour))
             if style.strike:
                 parts.append(
-                    element("line", x1=x, x2=x + 26, y1=middle, y2=middle, stroke=style.colour, stroke_width=1.5)
+                    element(
+                        "line", x1=x, x2=x + 26, y1=middle, y2=middle, stroke=style.colour, stroke_width=1.5
+                    )
                 )
             swatch = 26
         elif kind == "milestone":
@@ -502,7 +504,9 @@ def draw_legend(y):
             swatch = 12
         elif kind == "today":
             parts.append(
-                element("line", x1=x + 4, x2=x + 4, y1=middle - 8, y2=middle + 8, stroke=DANGER, stroke_width=2)
+                element(
+                    "line", x1=x + 4, x2=x + 4, y1=middle - 8, y2=middle + 8, stroke=DANGER, stroke_width=2
+                )
             )
             swatch = 8
         else:
@@ -597,7 +601,9 @@ def timeline_svg(snapshot, *, today=None, links=False):
     first_tick = first_year + (-first_year) % step
     for year in range(first_tick, last_year + 1, step):
         x = scale.x(year)
-        out.append(element("line", x1=x, x2=x, y1=AXIS_HEIGHT - 4, y2=lanes_bottom, stroke=GRID, stroke_width=1))
+        out.append(
+            element("line", x1=x, x2=x, y1=AXIS_HEIGHT - 4, y2=lanes_bottom, stroke=GRID, stroke_width=1)
+        )
     out.append(draw_axis(scale, 0, below=False))
     out.append(draw_axis(scale, lanes_bottom, below=True))
 
@@ -641,7 +647,8 @@ def timeline_svg(snapshot, *, today=None, links=False):
     out.append(element("g", "".join(arrows), data_role="dependencies"))
 
     for lane in lanes:
-        out.append(element("g", "".join(draw_bar(bar, workshop, links) for bar in lane.bars), data_role="bars"))
+        drawn = "".join(draw_bar(bar, workshop, links) for bar in lane.bars)
+        out.append(element("g", drawn, data_role="bars"))
 
     if first_year <= today.year <= last_year:
         year_start = datetime.date(today.year, 1, 1)
@@ -650,7 +657,9 @@ def timeline_svg(snapshot, *, today=None, links=False):
         out.append(
             element(
                 "g",
-                element("line", x1=x, x2=x, y1=AXIS_HEIGHT - 2, y2=lanes_bottom, stroke=DANGER, stroke_width=2)
+                element(
+                    "line", x1=x, x2=x, y1=AXIS_HEIGHT - 2, y2=lanes_bottom, stroke=DANGER, stroke_width=2
+                )
                 + text(
                     _("Today"),
                     x=x + 4,
@@ -672,8 +681,15 @@ def outside_band(left, right, top, bottom):
     return element(
         "g",
         element("title", escape(_("Outside base year .. target year")))
-        + element("rect", x=left, y=top, width=max(right - left, 0), height=bottom - top, fill="url(#tl-hatch)",
-                  fill_opacity=0.5),
+        + element(
+            "rect",
+            x=left,
+            y=top,
+            width=max(right - left, 0),
+            height=bottom - top,
+            fill="url(#tl-hatch)",
+            fill_opacity=0.5,
+        ),
         data_role="outside-range",
     )
 
