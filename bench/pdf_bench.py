@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # Scale of tests/pdf_data.build_workshop for each size; the pages are measured, not assumed.
-SYNTHETIC = [("about 5 pages", 0), ("about 20 pages", 3), ("about 80 pages", 20)]
+SYNTHETIC = [("about 5 pages", 0), ("about 20 pages", 3), ("about 80 pages", 17)]
 
 
 def setup_django():

@@ -120,6 +120,22 @@ def test_the_roadmap_timeline_is_in_the_document():
 
 
 @pytest.mark.django_db
+def test_a_timeline_too_tall_for_a_page_is_cut_into_parts_that_fit():
+    workshop = build_workshop(WorkshopFactory(language="en"), scale=6)
+    snapshot = load_snapshot(workshop)
+
+    parts = pdf.timeline_parts(snapshot)
+
+    assert len(parts) > 1
+    assert all(pdf.svg_aspect(part) <= pdf.TIMELINE_MAX_ASPECT for part in parts)
+    drawn = sum(len(re.findall(r'data-action-id="\d+"', str(part))) for part in parts)
+    whole = len(re.findall(r'data-action-id="\d+"', str(pdf.timeline_markup(snapshot))))
+    assert drawn == whole  # every action is drawn, exactly once
+    ids = [found for part in parts for found in re.findall(r' id="([^"]+)"', str(part))]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.django_db
 def test_japanese_font_is_named_and_embedded():
     workshop = build_workshop(WorkshopFactory(title="超高齢社会 2050", language="ja"), scale=1)
 

@@ -6,8 +6,10 @@ turns the HTML into PDF in a bounded child process. WeasyPrint is imported only
 there, never when this module is imported.
 """
 
+import dataclasses
 import datetime
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,6 +47,10 @@ DEFAULT_MEMORY_LIMIT_MB = 2048
 # a request that cannot start one within the wait gets "busy" instead of queueing forever.
 DEFAULT_MAX_CONCURRENT_RENDERS = 2
 RENDER_SLOT_WAIT_SECONDS = 15
+# Height / width of a timeline drawn on one landscape A4 page. The area under the heading is
+# 267 × 150 mm (0.56); a taller timeline is drawn narrower, down to about 214 mm wide at 0.7,
+# where its labels are still about 6 pt. Taller than that, it is cut into parts.
+TIMELINE_MAX_ASPECT = 0.7
 _render_slots = None
 _render_slots_lock = threading.Lock()
 
@@ -192,7 +199,7 @@ class RoadmapReport:
     issue_groups: list
     prioritised_count: int
     milestones: list
-    timeline: str | None
+    timelines: list
     action_rows: list
     findings: list = field(default_factory=list)
 
@@ -230,7 +237,7 @@ class RoadmapReport:
             issue_groups=issue_groups(snapshot),
             prioritised_count=len(prioritised_issue_ids(snapshot)),
             milestones=[m for m in snapshot.milestones if getattr(m, "accepted", True)],
-            timeline=timeline_markup(snapshot),
+            timelines=timeline_parts(snapshot),
             action_rows=action_rows(snapshot),
             findings=findings(snapshot),
         )
@@ -375,6 +382,64 @@ def timeline_markup(snapshot):
     except ImportError:
         return None
     return timeline_svg(snapshot)
+
+
+def svg_aspect(markup):
+    """Height / width of an SVG from its viewBox."""
+    match = re.search(r'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)\s*"', str(markup))
+    return float(match.group(2)) / float(match.group(1)) if match else 0.0
+
+
+def timeline_parts(snapshot):
+    """The timeline as SVGs that each fit a landscape page, readable at any roadmap size.
+
+    A roadmap too tall for one page is cut into consecutive runs of actions, in lane order
+    then start year; each run is drawn as a timeline of its own (arrows between runs are
+    left out: the action table lists every prerequisite).
+    """
+    whole = timeline_markup(snapshot)
+    if whole is None:
+        return []
+    if svg_aspect(whole) <= TIMELINE_MAX_ASPECT or len(snapshot.actions) <= 1:
+        return [whole]
+    from .roadmap import LANE_ORDER, action_lane
+
+    ordered = sorted(
+        snapshot.actions, key=lambda a: (LANE_ORDER.index(action_lane(a)), a.start_year, a.end_year, a.pk)
+    )
+
+    def drawn(actions):
+        chosen = {a.pk for a in actions}
+        part = dataclasses.replace(
+            snapshot,
+            actions=actions,
+            dependencies=[(a, p) for a, p in snapshot.dependencies if a.pk in chosen and p.pk in chosen],
+        )
+        return timeline_markup(part)
+
+    parts, start = [], 0
+    while start < len(ordered):
+        # The longest run from `start` that still fits: binary search on its length.
+        low, high, best = 1, len(ordered) - start, None
+        while low <= high:
+            middle = (low + high) // 2
+            markup = drawn(ordered[start : start + middle])
+            if svg_aspect(markup) <= TIMELINE_MAX_ASPECT:
+                low, best = middle + 1, (middle, markup)
+            else:
+                high = middle - 1
+        length, markup = best or (1, drawn(ordered[start : start + 1]))
+        parts.append(with_unique_ids(markup, len(parts) + 1))
+        start += length
+    return parts
+
+
+TIMELINE_ID_REFERENCE = re.compile(r'(id="|url\(#|href="#|aria-labelledby=")tl-')
+
+
+def with_unique_ids(markup, part):
+    """The timeline's ids (title, hatch pattern) made unique for one part of several on a page."""
+    return mark_safe(TIMELINE_ID_REFERENCE.sub(lambda m: f"{m.group(1)}tl{part}-", str(markup)))
 
 
 def check_pdf_size(snapshot):
