@@ -1,6 +1,7 @@
 """The roadmap's domain rules: lanes, the backwards milestone series, cycles, weighted progress."""
 
 import pytest
+from django.utils import translation
 
 from visions.access import Membership
 from visions.models import ActionStatus
@@ -25,6 +26,12 @@ from .factories import (
     StakeholderFactory,
     WorkshopFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 class FakeAction:

@@ -23,6 +23,12 @@ from .roadmap_data import build_roadmap
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """These tests read the English interface, whatever the workshop's language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 def url(name, workshop, *args):
     return reverse(name, args=[workshop.pk, *args])
 
@@ -375,12 +381,16 @@ def test_other_participants_cannot_update_progress(outsider, workshop, action):
     assert action.status == "planned"
 
 
-def test_progress_forms_show_only_on_actions_the_viewer_may_edit(representative, workshop, action, other_org):
+def test_progress_forms_and_edit_links_only_on_actions_the_viewer_may_edit(
+    representative, workshop, action, other_org
+):
     theirs = ActionFactory(workshop=workshop, title="Not mine")
     theirs.owners.add(other_org)
     page = representative.get(url("roadmap", workshop)).content.decode()
     assert url("roadmap_action_progress", workshop, action.pk) in page
+    assert url("roadmap_action_edit", workshop, action.pk) in page
     assert url("roadmap_action_progress", workshop, theirs.pk) not in page
+    assert url("roadmap_action_edit", workshop, theirs.pk) not in page
 
 
 # --- milestones ---

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 import pytest
+from django.utils import translation
 
 from visions import timeline
 from visions.models import Action
@@ -20,6 +21,12 @@ TODAY = datetime.date(2027, 7, 2)
 # A 2026..2050 workshop: 25 year columns between the lane labels and the right margin.
 LEFT = timeline.LANE_LABEL_WIDTH
 YEAR_WIDTH = (timeline.WIDTH - timeline.RIGHT_PAD - LEFT) / 25
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def x_of(year):
@@ -235,6 +242,16 @@ def test_links_open_the_action_for_editing_with_htmx(workshop, sectors):
     assert link.get("href") == url and link.get("hx-get") == url
     assert link.get("hx-target") == "#action-panel"
     assert link.find(f"{SVG}title") is not None
+
+
+def test_bars_the_viewer_may_not_edit_link_to_the_table_row(workshop, sectors):
+    mine = owned(workshop, sectors["academia"])
+    theirs = owned(workshop, sectors["industry"])
+    root = parse(timeline_svg(load_snapshot(workshop), today=TODAY, links=True, editable={mine.pk}))
+    links = {int(link.get("data-action-id")): link for link in bars(root)}
+    assert links[mine.pk].get("hx-get") == f"/workshops/{workshop.pk}/roadmap/actions/{mine.pk}/edit/"
+    assert links[theirs.pk].get("href") == f"#action-{theirs.pk}"
+    assert links[theirs.pk].get("hx-get") is None
 
 
 def test_two_hundred_actions_pack_into_rows_without_overlapping_labels(workshop):

@@ -117,7 +117,7 @@ def roadmap_context(request, member, *, panel=None, notice=""):
         "unaddressed_all_count": len(snapshot.coverage.unaddressed_issues),
         "unaddressed_prioritised_count": len(unaddressed_by_votes(snapshot, prioritised_only=True)),
         "out_of_range": out_of_range_rows(snapshot),
-        "timeline": timeline_svg(snapshot, today=timezone.localdate(), links=True),
+        "timeline": timeline_svg(snapshot, today=timezone.localdate(), links=True, editable=editable),
         "progress_overall": weighted_progress(snapshot.actions),
         "progress_lanes": progress_by_lane(snapshot.actions),
         "progress_milestones": progress_by_milestone(snapshot.actions, milestones),

@@ -331,7 +331,7 @@ def draw_axis(scale, y, *, below):
     return "".join(parts)
 
 
-def draw_bar(bar, workshop, links):
+def draw_bar(bar, workshop, links, editable):
     action = bar.action
     style = STATUS_STYLES.get(action.status, STATUS_STYLES[ActionStatus.PLANNED])
     bar_y = bar.top + BAR_TOP
@@ -392,7 +392,6 @@ def draw_bar(bar, workshop, links):
         data_status=action.status,
     )
     if links:
-        url = reverse("roadmap_action_edit", args=[workshop.pk, action.pk])
         # An invisible hit area over label and bar, so the gap between them is clickable too.
         left, right = bar.extent
         hit_area = element(
@@ -404,9 +403,14 @@ def draw_bar(bar, workshop, links):
             fill="#ffffff",
             fill_opacity=0,
         )
+        content = parts[0] + hit_area + "".join(parts[1:])
+        if editable is not None and action.pk not in editable:
+            # Someone who may not edit it is taken to the action's row in the table.
+            return element("a", content, href=f"#action-{action.pk}", **common)
+        url = reverse("roadmap_action_edit", args=[workshop.pk, action.pk])
         return element(
             "a",
-            parts[0] + hit_area + "".join(parts[1:]),
+            content,
             href=url,
             hx_get=url,
             hx_target="#action-panel",
@@ -541,12 +545,13 @@ def diamond(x, y, size=6, colour=INK):
     return element("polygon", points=points, fill=colour, stroke="#ffffff", stroke_width=1)
 
 
-def timeline_svg(snapshot, *, today=None, links=False):
+def timeline_svg(snapshot, *, today=None, links=False, editable=None):
     """The roadmap timeline of a WorkshopSnapshot as SVG markup, marked safe.
 
     `links=True` wraps every bar in an <a> that opens the action for editing
-    (the roadmap page). Leave it off for the PDF: WeasyPrint draws the content
-    of SVG links as text.
+    (the roadmap page); with `editable`, a set of action ids, only those open the
+    editor and the others link to their row of the page's table. Leave links off
+    for the PDF: WeasyPrint draws the content of SVG links as text.
     """
     workshop = snapshot.workshop
     today = today or timezone.localdate()
@@ -647,7 +652,7 @@ def timeline_svg(snapshot, *, today=None, links=False):
     out.append(element("g", "".join(arrows), data_role="dependencies"))
 
     for lane in lanes:
-        drawn = "".join(draw_bar(bar, workshop, links) for bar in lane.bars)
+        drawn = "".join(draw_bar(bar, workshop, links, editable) for bar in lane.bars)
         out.append(element("g", drawn, data_role="bars"))
 
     if first_year <= today.year <= last_year:
