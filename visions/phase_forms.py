@@ -68,6 +68,8 @@ class StakeholderForm(OnceModelForm):
     def __init__(self, *args, workshop, **kwargs):
         self.workshop = workshop
         super().__init__(*args, **kwargs)
+        if self.instance.workshop_id is None:
+            self.instance.workshop = workshop
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -100,6 +102,8 @@ class VisionForm(OnceModelForm):
     def __init__(self, *args, workshop, **kwargs):
         self.workshop = workshop
         super().__init__(*args, **kwargs)
+        if self.instance.workshop_id is None:
+            self.instance.workshop = workshop
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("target_year", workshop.target_year)
         if self.instance.pk and not self.is_bound:
@@ -133,6 +137,8 @@ class TargetForm(OnceModelForm):
     def __init__(self, *args, workshop, **kwargs):
         self.workshop = workshop
         super().__init__(*args, **kwargs)
+        if self.instance.workshop_id is None:
+            self.instance.workshop = workshop
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("target_year", workshop.target_year)
             self.initial.setdefault("direction", Direction.INCREASE)

@@ -10,8 +10,10 @@ at once (the delta path is the only way items reach a page, so nothing is insert
 """
 
 from dataclasses import dataclass
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import (
@@ -32,6 +34,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -742,6 +745,7 @@ def common_context(viewer, page_phase, view):
     writable = is_writable(viewer, workshop, page_phase, view)
     following = is_following(view, workshop, page_phase)
     return {
+        "row": None,  # partials render `row` when a delta sends them alone, else their page's name
         "workshop": workshop,
         "viewer": viewer,
         "page_phase": page_phase,
@@ -768,6 +772,8 @@ def poll_url(viewer, since, page_phase, view, writable, following):
         "w": int(writable),
         "f": int(following),
         "t": viewer.token(),
+        # The poll renders deltas in the page's language without looking up the person.
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
     }
     return f"{reverse('live_poll', args=[viewer.workshop_id])}?{urlencode(query)}"
 
@@ -804,6 +810,22 @@ def phase_page(request, pk, phase):
 def projector(request, pk):
     viewer = facilitator_viewer(request, pk)
     return render_phase(request, viewer, viewer.workshop.phase, view=PAGE_PROJECTOR)
+
+
+def facilitator_action(view):
+    """A write only facilitators may make: members get 403 with a message, others 404."""
+
+    @wraps(view)
+    def wrapper(request, pk, **kwargs):
+        viewer = live.viewer_for(request, pk)
+        try:
+            if not viewer.is_facilitator:
+                raise Refused(_("Only the facilitator can do this."), 403)
+            return view(request, viewer, **kwargs)
+        except Refused as refusal:
+            return refused(request, viewer, refusal)
+
+    return wrapper
 
 
 def facilitator_viewer(request, pk):
@@ -876,11 +898,18 @@ def live_poll(request, pk):
     rows = live.activity_since(pk, since)
     if not rows:
         return HttpResponse(status=204)
+    language = request.GET.get("lang")
+    if language in dict(settings.LANGUAGES):
+        translation.activate(language)
     if len(rows) > live.MAX_DELTA_ROWS:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
     return render_delta(request, viewer, Changes.from_rows(rows), request.GET)
+
+
+# Language middleware may skip its session and user lookups for this view: the address names the language.
+live_poll.language_in_address = True
 
 
 def render_delta(request, viewer, changes, params):
@@ -1270,12 +1299,12 @@ def contribution_hide(request, pk, kind, item_id):
 @require_POST
 def target_add(request, pk):
     viewer = live.viewer_for(request, pk)
-    form = TargetForm(request.POST, workshop=viewer.workshop)
     try:
         with contribution(viewer, facilitator_only=True) as workshop:
             adopted = Vision.objects.filter(workshop=workshop, status=VisionStatus.ADOPTED).first()
             if adopted is None:
                 raise Refused(_("Adopt a vision first; targets belong to the adopted vision."), 409)
+            form = TargetForm(request.POST, workshop=workshop, instance=Target(workshop=workshop, vision=adopted))
             saved = form.is_valid()
             if saved:
                 if live.claim_form_key(workshop, form.cleaned_data["form_key"]):
@@ -1319,7 +1348,7 @@ def target_delete(request, pk, item_id):
 def assessment_add(request, pk, target_id):
     viewer = live.viewer_for(request, pk)
     target = get_object_or_404(Target, workshop_id=pk, pk=target_id, vision__status=VisionStatus.ADOPTED)
-    form = AssessmentForm(request.POST)
+    form = AssessmentForm(request.POST, instance=Assessment(target=target, author_id=viewer.participant_id))
     form.target_id = target.pk
     try:
         with contribution(viewer, Phase.CURRENT_STATE) as workshop:
@@ -1385,7 +1414,10 @@ def assessment_delete(request, pk, item_id):
 @require_POST
 def issue_add(request, pk):
     viewer = live.viewer_for(request, pk)
-    form = IssueForm(request.POST)
+    form = IssueForm(
+        request.POST,
+        instance=Issue(workshop_id=viewer.workshop_id, origin=IssueOrigin.PARTICIPANT, author_id=viewer.participant_id),
+    )
     try:
         with contribution(viewer, Phase.ISSUES) as workshop:
             saved = form.is_valid()
@@ -1581,8 +1613,9 @@ def theme_invalid(request, viewer, **forms):
 
 
 @require_POST
-def theme_add(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_add(request, viewer):
+    pk = viewer.workshop_id
     form = ThemeForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True) as workshop:
         if not form.is_valid():
@@ -1594,8 +1627,9 @@ def theme_add(request, pk):
 
 
 @require_POST
-def theme_rename(request, pk, theme_id):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_rename(request, viewer, theme_id):
+    pk = viewer.workshop_id
     theme = get_object_or_404(Theme, workshop_id=pk, pk=theme_id)
     form = ThemeForm(request.POST, workshop=viewer.workshop, theme=theme, prefix=f"rename-{theme.pk}")
     with contribution(viewer, facilitator_only=True):
@@ -1615,8 +1649,9 @@ def theme_rename(request, pk, theme_id):
 
 
 @require_POST
-def theme_merge(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_merge(request, viewer):
+    pk = viewer.workshop_id
     form = MergeThemesForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True):
         if not form.is_valid():
@@ -1636,8 +1671,9 @@ def theme_merge(request, pk):
 
 
 @require_POST
-def theme_split(request, pk, theme_id):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_split(request, viewer, theme_id):
+    pk = viewer.workshop_id
     source = get_object_or_404(Theme, workshop_id=pk, pk=theme_id)
     form = SplitThemeForm(request.POST, workshop=viewer.workshop, source=source, prefix=f"split-{source.pk}")
     with contribution(viewer, facilitator_only=True) as workshop:
@@ -1658,8 +1694,9 @@ def theme_split(request, pk, theme_id):
 
 
 @require_POST
-def theme_assign(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_assign(request, viewer):
+    pk = viewer.workshop_id
     form = AssignIssuesForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True):
         if not form.is_valid():
@@ -1678,8 +1715,9 @@ def theme_assign(request, pk):
 
 
 @require_POST
-def theme_delete(request, pk, theme_id):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def theme_delete(request, viewer, theme_id):
+    pk = viewer.workshop_id
     theme = get_object_or_404(Theme, workshop_id=pk, pk=theme_id)
     with contribution(viewer, facilitator_only=True):
         moved = list(theme.issues.values_list("pk", flat=True))
@@ -1701,9 +1739,10 @@ def controls_response(request, viewer, back=None, **extra):
 
 
 @require_POST
-def phase_move(request, pk):
+@facilitator_action
+def phase_move(request, viewer):
     """Move the group to another phase: asked once, then done, with an undo right after."""
-    viewer = facilitator_viewer(request, pk)
+    pk = viewer.workshop_id
     form = PhaseMoveForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
@@ -1733,8 +1772,9 @@ def phase_move(request, pk):
 
 
 @require_POST
-def workshop_lock(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def workshop_lock(request, viewer):
+    pk = viewer.workshop_id
     form = LockForm(request.POST)
     form.is_valid()
     locked = form.cleaned_data.get("locked", False)
@@ -1753,8 +1793,9 @@ def workshop_lock(request, pk):
 
 
 @require_POST
-def workshop_timer(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def workshop_timer(request, viewer):
+    pk = viewer.workshop_id
     form = TimerForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
@@ -1778,8 +1819,9 @@ def workshop_timer(request, pk):
 
 
 @require_POST
-def workshop_dot_budget(request, pk):
-    viewer = facilitator_viewer(request, pk)
+@facilitator_action
+def workshop_dot_budget(request, viewer):
+    pk = viewer.workshop_id
     form = DotBudgetForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
