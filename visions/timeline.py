@@ -30,6 +30,8 @@ WIDTH = 1100
 LANE_LABEL_WIDTH = 128
 RIGHT_PAD = 18
 AXIS_HEIGHT = 26
+# Below the lanes: the years, then room for the "Today" label under them.
+BOTTOM_AXIS_HEIGHT = 36
 MILESTONE_ROW = 18
 ROW_HEIGHT = 30
 LANE_PAD = 6
@@ -572,7 +574,7 @@ def timeline_svg(snapshot, *, today=None, links=False, editable=None):
             bar.top = y + LANE_PAD + bar.row * ROW_HEIGHT
         y += lane.height
     lanes_bottom = y
-    height = lanes_bottom + AXIS_HEIGHT + LEGEND_HEIGHT
+    height = lanes_bottom + BOTTOM_AXIS_HEIGHT + LEGEND_HEIGHT
 
     out = []
     out.append(
@@ -668,7 +670,7 @@ def timeline_svg(snapshot, *, today=None, links=False, editable=None):
                 + text(
                     _("Today"),
                     x=x + 4,
-                    y=lanes_bottom + AXIS_HEIGHT - 2,
+                    y=lanes_bottom + BOTTOM_AXIS_HEIGHT - 6,
                     fill=DANGER,
                     font_weight="bold",
                 ),
@@ -677,7 +679,7 @@ def timeline_svg(snapshot, *, today=None, links=False, editable=None):
             )
         )
 
-    out.append(draw_legend(lanes_bottom + AXIS_HEIGHT))
+    out.append(draw_legend(lanes_bottom + BOTTOM_AXIS_HEIGHT))
     out.append("</svg>")
     return mark_safe("".join(out))
 
