@@ -108,6 +108,18 @@ def test_the_document_has_every_section_a_table_of_contents_and_running_headers(
 
 
 @pytest.mark.django_db
+def test_a_workshop_that_has_just_begun_still_makes_a_document():
+    workshop = WorkshopFactory(title="Just started", language="en")
+
+    data = render_workshop_pdf(workshop)
+
+    text = pdf_text(data)
+    assert "The group has not adopted a vision yet." in text
+    assert "No targets yet." in text
+    assert "No actions yet." in text
+
+
+@pytest.mark.django_db
 def test_the_roadmap_timeline_is_in_the_document():
     workshop = build_workshop(WorkshopFactory(language="en"), scale=1)
 
@@ -127,11 +139,12 @@ def test_a_timeline_too_tall_for_a_page_is_cut_into_parts_that_fit():
     parts = pdf.timeline_parts(snapshot)
 
     assert len(parts) > 1
-    assert all(pdf.svg_aspect(part) <= pdf.TIMELINE_MAX_ASPECT for part in parts)
-    drawn = sum(len(re.findall(r'data-action-id="\d+"', str(part))) for part in parts)
+    assert all(pdf.svg_aspect(part.svg) <= pdf.TIMELINE_MAX_ASPECT for part in parts)
+    assert all(part.width_mm <= 267 and part.height_mm <= 150 for part in parts)
+    drawn = sum(len(re.findall(r'data-action-id="\d+"', str(part.svg))) for part in parts)
     whole = len(re.findall(r'data-action-id="\d+"', str(pdf.timeline_markup(snapshot))))
     assert drawn == whole  # every action is drawn, exactly once
-    ids = [found for part in parts for found in re.findall(r' id="([^"]+)"', str(part))]
+    ids = [found for part in parts for found in re.findall(r' id="([^"]+)"', str(part.svg))]
     assert len(ids) == len(set(ids))
 
 

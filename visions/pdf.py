@@ -51,6 +51,24 @@ RENDER_SLOT_WAIT_SECONDS = 15
 # 267 × 150 mm (0.56); a taller timeline is drawn narrower, down to about 214 mm wide at 0.7,
 # where its labels are still about 6 pt. Taller than that, it is cut into parts.
 TIMELINE_MAX_ASPECT = 0.7
+TIMELINE_AREA_MM = (267, 150)
+
+
+@dataclass
+class TimelinePart:
+    """One timeline SVG with the size it is drawn at, so that it sits at the top of its page."""
+
+    svg: str
+
+    @property
+    def width_mm(self):
+        area_width, area_height = TIMELINE_AREA_MM
+        aspect = svg_aspect(self.svg) or 1
+        return round(min(area_width, area_height / aspect), 1)
+
+    @property
+    def height_mm(self):
+        return round(self.width_mm * svg_aspect(self.svg), 1)
 _render_slots = None
 _render_slots_lock = threading.Lock()
 
@@ -401,7 +419,7 @@ def timeline_parts(snapshot):
     if whole is None:
         return []
     if svg_aspect(whole) <= TIMELINE_MAX_ASPECT or len(snapshot.actions) <= 1:
-        return [whole]
+        return [TimelinePart(whole)]
     from .roadmap import LANE_ORDER, action_lane
 
     ordered = sorted(
@@ -429,7 +447,7 @@ def timeline_parts(snapshot):
             else:
                 high = middle - 1
         length, markup = best or (1, drawn(ordered[start : start + 1]))
-        parts.append(with_unique_ids(markup, len(parts) + 1))
+        parts.append(TimelinePart(with_unique_ids(markup, len(parts) + 1)))
         start += length
     return parts
 
