@@ -37,6 +37,11 @@ def room(db):
     return make_room()
 
 
+def english_client():
+    """A browser that asks for English (the workshops themselves default to Japanese)."""
+    return Client(headers={"Accept-Language": "en"})
+
+
 def quick_user():
     """An account without a password: these tests sign in with force_login, so skip the slow hashing."""
     return get_user_model().objects.create_user(f"fac-{get_user_model().objects.count() + 1}", password=None)
@@ -45,23 +50,23 @@ def quick_user():
 def make_room(**workshop_fields):
     user = quick_user()
     workshop = WorkshopFactory(facilitators=[user], **workshop_fields)
-    facilitator = Client()
+    facilitator = english_client()
     facilitator.force_login(user)
     me = ParticipantFactory(workshop=workshop, display_name="Aiko", sector="academia")
     them = ParticipantFactory(workshop=workshop, display_name="Ben", sector="industry")
     watcher = ParticipantFactory(workshop=workshop, display_name="Oda", role="observer", sector="")
     elsewhere = ParticipantFactory(display_name="Elsewhere")
-    stranger = Client()
+    stranger = english_client()
     stranger.force_login(quick_user())
     return Room(
         workshop=workshop,
         facilitator=facilitator,
-        participant=join_as(Client(), me),
-        other=join_as(Client(), them),
-        observer=join_as(Client(), watcher),
-        outsider=join_as(Client(), elsewhere),
+        participant=join_as(english_client(), me),
+        other=join_as(english_client(), them),
+        observer=join_as(english_client(), watcher),
+        outsider=join_as(english_client(), elsewhere),
         stranger=stranger,
-        anonymous=Client(),
+        anonymous=english_client(),
         me=me,
         them=them,
     )
