@@ -53,6 +53,8 @@ def canonical(document):
         i["author"] = one("participants", i["author"])
         for row in i["votes"] + i["scores"]:
             row["participant"] = one("participants", row["participant"])
+    for m in document["milestones"]:
+        m["proposed_by"] = one("participants", m["proposed_by"])
     for a in document["actions"]:
         a["owners"] = [one("stakeholders", k) for k in a["owners"]]
         a["milestone"] = one("milestones", a["milestone"])
@@ -217,7 +219,9 @@ def workshop_documents(draw):
         for k, (origin, target) in zip(i_keys, origins, strict=True)
     ]
     milestones = [
-        {"key": k, "year": draw(YEAR), "title": draw(TITLE), "description": draw(TEXT)} for k in m_keys
+        {"key": k, "year": draw(YEAR), "title": draw(TITLE), "description": draw(TEXT),
+         "accepted": draw(st.booleans()), "proposed_by": maybe(draw, p_keys)}
+        for k in m_keys
     ]
 
     # Acyclic: an action depends only on actions earlier in a drawn order.
@@ -242,7 +246,8 @@ def workshop_documents(draw):
                      "target_year": target_year,
                      "phase": draw(st.sampled_from(["stakeholders", "vision", "current_state", "issues",
                                                     "roadmap", "export"])),
-                     "locked": draw(st.booleans()), "dot_budget": draw(st.integers(0, 32767))},
+                     "locked": draw(st.booleans()), "dot_budget": draw(st.integers(0, 32767)),
+                     "priority_count": draw(st.integers(0, 32767))},
         "stakeholders": stakeholders,
         "participants": participants,
         "visions": visions,

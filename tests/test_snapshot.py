@@ -260,3 +260,14 @@ def test_a_hidden_issue_is_not_reported_as_unaddressed(db):
     IssueFactory(workshop=workshop, title="asdf spam", hidden=True)
     snapshot = load_snapshot(workshop)
     assert snapshot.coverage.unaddressed_issues == [kept]
+
+
+def test_a_milestone_proposal_not_yet_accepted_is_not_checked_for_range(db):
+    from visions.snapshot import load_snapshot
+
+    from .factories import MilestoneFactory, WorkshopFactory
+
+    workshop = WorkshopFactory(base_year=2026, target_year=2050)
+    accepted = MilestoneFactory(workshop=workshop, year=2060)
+    MilestoneFactory(workshop=workshop, year=2070, accepted=False)
+    assert load_snapshot(workshop).coverage.out_of_range == [accepted]

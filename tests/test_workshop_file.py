@@ -32,6 +32,7 @@ def full_document():
             "phase": "roadmap",
             "locked": False,
             "dot_budget": 7,
+            "priority_count": 3,
         },
         "stakeholders": [
             {"key": "pref", "name": "Prefectural government", "sector": "government",
@@ -91,8 +92,10 @@ def full_document():
              "target": None, "theme": "data", "author": "ken", "votes": [], "scores": [], "hidden": True},
         ],
         "milestones": [
-            {"key": "m2040", "year": 2040, "title": "Every town has on-demand transport", "description": "…"},
-            {"key": "m2030", "year": 2030, "title": "We know who cannot drive", "description": ""},
+            {"key": "m2040", "year": 2040, "title": "Every town has on-demand transport", "description": "…",
+             "accepted": True, "proposed_by": None},
+            {"key": "m2030", "year": 2030, "title": "We know who cannot drive", "description": "",
+             "accepted": False, "proposed_by": "ken"},
         ],
         "actions": [
             {"key": "survey", "title": "Annual mobility survey", "description": "", "owners": ["uni"],
@@ -609,7 +612,7 @@ def test_left_out_optional_fields_take_their_empty_values():
     exported = export_document(import_document(document))
     assert exported["workshop"] == {
         "title": "Minimal", "theme": "", "region": "", "language": "ja", "base_year": 2026,
-        "target_year": 2050, "phase": "stakeholders", "locked": False, "dot_budget": 5,
+        "target_year": 2050, "phase": "stakeholders", "locked": False, "dot_budget": 5, "priority_count": 5,
     }
     assert exported["stakeholders"] == exported["participants"] == exported["assessments"] == []
     assert exported["visions"][0]["target_year"] == 2050
@@ -665,7 +668,8 @@ def test_a_target_with_assessments_gets_its_derived_issue_when_the_file_has_none
     document["actions"][1]["addresses"] = ["bus", "gap-walk"]
     exported = export_document(import_document(document))
     derived = [(i["target"], i["title"]) for i in exported["issues"] if i["origin"] == "derived"]
-    assert derived == [("t1", "Gap: clinic access"), ("t2", "Gap: Elderly without weekly contact")]
+    # The app names the new one in the workshop's language (Japanese here).
+    assert derived == [("t1", "Gap: clinic access"), ("t2", "ギャップ：Elderly without weekly contact")]
     again = export_document(import_document(copy.deepcopy(exported)))
     assert [i for i in again["issues"] if i["origin"] == "derived"] == [
         i for i in exported["issues"] if i["origin"] == "derived"

@@ -146,7 +146,8 @@ def load_snapshot(workshop):
         workshop.base_year,
         workshop.target_year,
         targets,
-        milestones,
+        # A proposal the facilitator has not accepted is not yet part of the roadmap.
+        [m for m in milestones if m.accepted],
         actions,
         # A hidden issue was moderated away (spam, a duplicate): it is no longer on the agenda.
         [issue for issue in issues if not issue.hidden],

@@ -12,12 +12,15 @@ A WorkshopFileError names the place of the problem, e.g.
 Beyond FORMAT.md's rules, the validator also refuses what the database would:
 strings longer than their column, NUL characters, whole numbers past a small
 integer column. Fields it does not know are ignored, so that a newer version-1
-writer's additions do not make a file unreadable. `workshop.dot_budget` is written
-and read as well, and so is `hidden` on visions and issues (what a facilitator
-hid stays hidden), so that an export loses nothing of the workshop.
+writer's additions do not make a file unreadable. `workshop.dot_budget` and
+`workshop.priority_count` are written and read as well, and so are `hidden` on
+visions and issues (what a facilitator hid stays hidden) and `accepted` and
+`proposed_by` on milestones (a participant's proposal stays a proposal), so that
+an export loses nothing of the workshop.
 
 Defaults for left-out optional fields: empty strings, no reference, empty lists,
-workshop language "ja", phase "stakeholders", locked false, dot_budget 5,
+workshop language "ja", phase "stakeholders", locked false, dot_budget 5, priority_count 5,
+milestone accepted true,
 participant role "participant", vision status "proposed", hidden false, vision target_year the
 workshop's, target target_year its vision's, issue origin "participant",
 action status "planned", progress 0.
@@ -219,6 +222,7 @@ def export_document(workshop):
             "phase": workshop.phase,
             "locked": workshop.locked,
             "dot_budget": workshop.dot_budget,
+            "priority_count": workshop.priority_count,
         },
         "stakeholders": [
             {
@@ -301,7 +305,14 @@ def export_document(workshop):
             for i in issues
         ],
         "milestones": [
-            {"key": milestone_keys[m.pk], "year": m.year, "title": m.title, "description": m.description}
+            {
+                "key": milestone_keys[m.pk],
+                "year": m.year,
+                "title": m.title,
+                "description": m.description,
+                "accepted": m.accepted,
+                "proposed_by": key_of(participant_keys, m.proposed_by_id),
+            }
             for m in milestones
         ],
         "actions": [
@@ -544,7 +555,7 @@ class _Checker:
         targets = self.targets(visions)
         assessments = self.assessments(targets, participants)
         issues = self.issues(targets, participants)
-        milestones = self.milestones()
+        milestones = self.milestones(participants)
         actions = self.actions(stakeholders, milestones, issues)
         return {
             "workshop": workshop,
@@ -575,6 +586,7 @@ class _Checker:
             "phase": self.choice(obj, place, "phase", Phase, default=Phase.STAKEHOLDERS),
             "locked": self.boolean(obj, place, "locked", False),
             "dot_budget": self.whole(obj, place, "dot_budget", 0, MAX_SMALL_INT, default=5),
+            "priority_count": self.whole(obj, place, "priority_count", 0, MAX_SMALL_INT, default=5),
         }
         if workshop["base_year"] >= workshop["target_year"]:
             raise WorkshopFileError(f"{place}.base_year", _("must be before the target year"))
@@ -779,7 +791,8 @@ class _Checker:
             for where, row, participant in rows
         ]
 
-    def milestones(self):
+    def milestones(self, participants):
+        participant_keys = {p["key"] for p in participants}
         seen = {}
         result = []
         for place, item in self.items("milestones"):
@@ -789,6 +802,10 @@ class _Checker:
                     "year": self.year(item, place, "year", required=True),
                     "title": self.string(item, place, "title", required=True, model=Milestone),
                     "description": self.string(item, place, "description"),
+                    "accepted": self.boolean(item, place, "accepted", True),
+                    "proposed_by": self.optional_reference(
+                        item, place, "proposed_by", participant_keys, "participant"
+                    ),
                 }
             )
         return result
@@ -1002,8 +1019,17 @@ def _write(clean):
     milestones = by_key(
         clean["milestones"],
         Milestone.objects.bulk_create(
-            [Milestone(**ws, year=m["year"], title=m["title"], description=m["description"])
-             for m in clean["milestones"]]
+            [
+                Milestone(
+                    **ws,
+                    year=m["year"],
+                    title=m["title"],
+                    description=m["description"],
+                    accepted=m["accepted"],
+                    proposed_by=participants.get(m["proposed_by"]),
+                )
+                for m in clean["milestones"]
+            ]
         ),
     )
     actions = by_key(

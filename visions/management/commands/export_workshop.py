@@ -25,11 +25,14 @@ class Command(BaseCommand):
         if format == "pdf":
             if not output:
                 raise CommandError("A PDF needs a file to go to: add -o FILE.")
+            # Imported here: the PDF path is the only one that needs it.
+            from visions.pdf import PdfExportError, render_workshop_pdf
+
             try:
-                from visions.pdf import render_workshop_pdf
-            except ImportError as error:
-                raise CommandError(f"PDF export is not available here: {error}") from None
-            self.write(output, render_workshop_pdf(workshop))
+                pdf = render_workshop_pdf(workshop)
+            except PdfExportError as error:
+                raise CommandError(str(error)) from None
+            self.write(output, pdf)
             return
 
         text = dumps(export_document(workshop))
