@@ -28,6 +28,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def client():
+    """A test client that, like every browser, says which language it reads (English).
+
+    Without it, pages would fall back to the workshop's language (Japanese in the factories).
+    """
+    from django.test import Client
+
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
 def facilitator(db):
     return UserFactory(username="fac")
 

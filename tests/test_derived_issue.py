@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from visions.derived import compute_gap
 from visions.models import Assessment, Issue, IssueQuerySet, Target
@@ -36,7 +37,17 @@ def test_first_assessment_makes_the_derived_issue(target):
 
     issue = derived_issues(target).get()
     assert issue.workshop_id == target.workshop_id
-    assert issue.title == "Gap: Home care coverage"
+    # The factory's workshop is Japanese: the derived title is in the workshop's language.
+    assert issue.title == "ギャップ：Home care coverage"
+
+
+def test_the_derived_issue_title_is_in_the_workshops_language_not_the_requests(target):
+    target.workshop.language = "en"
+    target.workshop.save()
+    with translation.override("ja"):
+        Assessment.objects.create(target=target, value=72.5, as_of=datetime.date(2025, 4, 1))
+
+    assert derived_issues(target).get().title == "Gap: Home care coverage"
 
 
 def test_further_assessments_keep_the_one_issue(target):
@@ -63,7 +74,7 @@ def test_each_target_gets_its_own_issue(target):
     AssessmentFactory(target=sibling)
 
     assert Issue.objects.filter(workshop=target.workshop, origin="derived").count() == 2
-    assert derived_issues(sibling).get().title == "Gap: Bus routes"
+    assert derived_issues(sibling).get().title == "ギャップ：Bus routes"
 
 
 def test_ensure_twice_makes_one(target):
@@ -205,7 +216,7 @@ def test_target_admin_add_with_an_inline_assessment_makes_the_derived_issue(admi
     assert response.status_code == 302
     created = Target.objects.get(indicator="Bus routes kept")
     assert created.assessments.get().value == 41
-    assert derived_issues(created).get().title == "Gap: Bus routes kept"
+    assert derived_issues(created).get().title == "ギャップ：Bus routes kept"
 
 
 def test_target_gap_equals_compute_gap(target):

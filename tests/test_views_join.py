@@ -183,7 +183,7 @@ def test_joining_again_from_the_same_session_does_not_duplicate(client, workshop
 def test_the_join_link_also_recognises_a_returning_participant(client, participant, workshop):
     join_as(client, participant)
     body = client.get(reverse("join"), {"code": workshop.join_code}).content.decode()
-    assert f"<strong>{participant.display_name}</strong>" in body
+    assert f"<strong><bdi>{participant.display_name}</bdi></strong>" in body
 
 
 def test_one_session_can_join_two_workshops(client, workshop):

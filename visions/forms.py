@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_YEAR, MIN_YEAR, Participant, Role, Sector, Stakeholder, Workshop
 
+# People type in any script; the browser picks the direction (Arabic right to left) from what they type.
+USER_TEXT = {"dir": "auto"}
+
 
 class WorkshopForm(forms.ModelForm):
     # The model's check constraints also hold the range; here it becomes a field error.
@@ -13,9 +16,17 @@ class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "theme", "region", "language", "base_year", "target_year", "dot_budget"]
-        widgets = {"theme": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "title": forms.TextInput(attrs=USER_TEXT),
+            "theme": forms.Textarea(attrs={"rows": 3, **USER_TEXT}),
+            "region": forms.TextInput(attrs=USER_TEXT),
+        }
         help_texts = {
             "base_year": _("The year the workshop starts from (today)."),
+            "language": _(
+                "The language of the PDF and the exports, and of the pages for anyone whose browser "
+                "asks for neither English nor Japanese."
+            ),
             "dot_budget": _("How many dots each participant may spend on issues."),
         }
 
@@ -38,7 +49,11 @@ class JoinForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
-    display_name = forms.CharField(label=_("Your name as others will see it"), max_length=100)
+    display_name = forms.CharField(
+        label=_("Your name as others will see it"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname", **USER_TEXT}),
+    )
     sector = forms.ChoiceField(
         label=_("Sector you speak for"), choices=[("", _("Choose a sector"))] + list(Sector.choices)
     )
@@ -47,6 +62,7 @@ class JoinForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("For example: public policy, engineering, nursing, farming."),
+        widget=forms.TextInput(attrs=USER_TEXT),
     )
     stakeholder = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -58,6 +74,7 @@ class JoinForm(forms.Form):
         label=_("Or type the name of your organisation"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization", **USER_TEXT}),
     )
     observer = forms.BooleanField(label=_("I only want to watch"), required=False)
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import ratelimit, workshop_file
+from . import ratelimit, sdgs, workshop_file
 from .access import facilitated_workshop, membership, remember_participant, session_participant_id
 from .forms import JoinForm, WorkshopFileForm, WorkshopForm
 from .models import (
@@ -125,6 +125,10 @@ def out_of_range_rows(snapshot):
     return rows
 
 
+def visions_with_goals(snapshot):
+    return [(vision, [sdgs.goal(number) for number in vision.sdg_numbers]) for vision in snapshot.visions]
+
+
 @require_GET
 def workshop_detail(request, pk):
     member = membership(request, pk)
@@ -137,6 +141,7 @@ def workshop_detail(request, pk):
             "member": member,
             "snapshot": snapshot,
             "sector_mix": sector_mix(snapshot),
+            "visions": visions_with_goals(snapshot),
             "out_of_range": out_of_range_rows(snapshot),
         },
     )
