@@ -53,6 +53,7 @@ class Row:
     path: Callable  # the demo workshop -> the page's address
     who: str  # "anonymous", "facilitator" or "participant"
     then: Callable | None = None  # what to do on the page before the check
+    status: int = 200  # the page's status code, so that a 404 page is not checked by mistake
 
     def __str__(self):
         return self.name
@@ -64,7 +65,7 @@ PAGES = [
     Row("join", lambda w: reverse("join"), "anonymous"),
     Row("join with a code", lambda w: f"{reverse('join')}?code={w.join_code}", "anonymous"),
     Row("join with errors", lambda w: reverse("join"), "anonymous", wrong_code),
-    Row("not found", lambda w: f"/workshops/{w.pk}/", "anonymous"),
+    Row("not found", lambda w: f"/workshops/{w.pk}/", "anonymous", status=404),
     Row("workshop list", lambda w: reverse("workshop_list"), "facilitator"),
     Row("workshop create", lambda w: reverse("workshop_create"), "facilitator"),
     Row("workshop create with errors", lambda w: reverse("workshop_create"), "facilitator", submit("")),
@@ -116,7 +117,8 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, demo, row, 
     context.add_cookies(session_cookie(live_server, row.who, user, participant))
     page = context.new_page()
     try:
-        page.goto(live_server.url + row.path(workshop))
+        response = page.goto(live_server.url + row.path(workshop))
+        assert response.status == row.status
         if row.then:
             row.then(page)
         assert page.locator("html").get_attribute("lang") == language
@@ -137,3 +139,44 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, demo, row, 
 
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     assert not failing, "\n".join(describe(v) for v in failing)
+
+
+def tab_to(page, selector, limit=40):
+    """Press Tab until the element matching `selector` has the focus; fail if it is never reached."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", f"{selector} has no visible focus"
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_switching_to_japanese_and_joining_by_keyboard_alone(browser, live_server, demo):
+    workshop, _user, _participant = demo
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{reverse('join')}")
+        tab_to(page, ".skip-link")
+        tab_to(page, 'button[name=language][value="ja"]')
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("html").get_attribute("lang") == "ja"
+
+        tab_to(page, "#id_code")
+        page.keyboard.type(workshop.join_code.lower())
+        tab_to(page, "#id_display_name")  # leaving the code field looks the workshop up
+        page.locator("#code-status").get_by_text(workshop.title).wait_for()
+        page.keyboard.type("ليلى 佐藤")
+        tab_to(page, "#id_sector")
+        page.keyboard.press("ArrowDown")  # the first sector
+        tab_to(page, 'main button[type=submit]')
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+        assert page.url.endswith(workshop.get_absolute_url())
+        assert "ようこそ、ليلى 佐藤さん。" in page.locator("#messages").inner_text()
+        assert Participant.objects.filter(workshop=workshop, display_name="ليلى 佐藤").exists()
+    finally:
+        context.close()
