@@ -97,6 +97,9 @@ def test_a_live_workshop_with_a_facilitator_a_projector_and_two_participants(bro
     for page in (ben, projector, aiko):
         expect(issue_card(page, "No buses after 9 pm")).to_be_visible(timeout=LIVE_TIMEOUT)
     expect(issue_card(aiko, "No buses after 9 pm")).to_have_count(1)  # her own poll did not add it twice
+    # The same card reached both phones; only its author sees her edit controls on it.
+    expect(issue_card(aiko, "No buses after 9 pm").get_by_role("link", name="Edit")).to_be_visible()
+    expect(issue_card(ben, "No buses after 9 pm").get_by_role("link", name="Edit")).to_be_hidden()
     assert ben.evaluate("window.stillTheSamePage") is True
     expect(ben.get_by_label("Title")).to_have_value("Half-typed idea")
 

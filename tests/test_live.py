@@ -292,3 +292,42 @@ def test_an_own_post_makes_the_page_poll_at_once(issues_room):
     response = issues_room.participant.post(url("issue_vote", issues_room.workshop, issue.pk), {"dots": 1}, headers=HTMX)
     assert response["HX-Trigger"] == "live-refresh"
     assert IssueVote.objects.get().dots == 1
+
+
+def test_a_change_is_rendered_once_and_shared_by_pages_of_the_same_kind(issues_room):
+    live.DELTA_MEMO.clear()
+    first_poll = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    second_poll = poll_url_of(page(issues_room.other, issues_room.workshop, Phase.ISSUES))
+    issues_room.participant.post(url("issue_add", issues_room.workshop), {"title": "Shared once"})
+
+    first = poll(issues_room.participant, first_poll)
+    with CaptureQueriesContext(connection) as queries:
+        second = poll(issues_room.other, second_poll)
+
+    assert len(queries) == 1  # the activity check; the rendering came from the memo
+    assert first.content.split(b'<div id="live-poll"')[0] == second.content.split(b'<div id="live-poll"')[0]
+    assert poll_url_of(first) != poll_url_of(second)  # each page keeps its own viewer token
+    assert b"csrfmiddlewaretoken" not in second.content  # nobody's token in shared HTML
+
+
+def test_own_controls_are_shown_by_the_page_style_not_by_the_item(issues_room):
+    IssueFactory(workshop=issues_room.workshop, author=issues_room.me, title="Mine")
+    mine = page(issues_room.participant, issues_room.workshop, Phase.ISSUES).content.decode()
+    theirs = page(issues_room.other, issues_room.workshop, Phase.ISSUES).content.decode()
+    facilitator = page(issues_room.facilitator, issues_room.workshop, Phase.ISSUES).content.decode()
+    assert f'[data-author="{issues_room.me.pk}"] .own-only {{ display: inline; }}' in mine
+    assert f'[data-author="{issues_room.them.pk}"] .own-only' in theirs
+    card = mine.split(f'data-author="{issues_room.me.pk}"', 1)[1].split("</article>", 1)[0]
+    assert 'class="own-only contrib"' in card
+    assert "own-only" not in facilitator.split("<main", 1)[1]  # facilitators may change everything
+
+
+def test_a_budget_change_reaches_each_participant_with_their_own_dots(issues_room):
+    live.DELTA_MEMO.clear()
+    issue = IssueFactory(workshop=issues_room.workshop)
+    IssueVote.objects.create(issue=issue, participant=issues_room.me, dots=2)
+    my_poll = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    their_poll = poll_url_of(page(issues_room.other, issues_room.workshop, Phase.ISSUES))
+    issues_room.facilitator.post(url("workshop_dot_budget", issues_room.workshop), {"dot_budget": 8})
+    assert b'<strong data-testid="dots-left">6</strong> of 8' in poll(issues_room.participant, my_poll).content
+    assert b'<strong data-testid="dots-left">8</strong> of 8' in poll(issues_room.other, their_poll).content

@@ -223,3 +223,30 @@ def test_the_console_costs_the_same_queries_small_or_large():
             assert room.facilitator.get(url("console", room.workshop)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["facilitator", "participant"])
+def test_every_address_on_the_boards_leads_to_its_action(who):
+    """Items build their action addresses from prefixes (see Viewer.links): they must resolve."""
+    import re
+
+    from django.urls import resolve
+
+    room = make_room(phase=Phase.ISSUES)
+    fill_issues(room, 3)
+    IssueFactory(workshop=room.workshop, author=room.me)
+    VisionFactory(workshop=room.workshop, author=room.me)
+    StakeholderFactory(workshop=room.workshop)
+    seen = set()
+    for phase in (Phase.STAKEHOLDERS, Phase.VISION, Phase.CURRENT_STATE, Phase.ISSUES):
+        set_phase(room.workshop, phase)  # participants act only in the phase the group is in
+        content = room.as_(who).get(url("phase_page", room.workshop, phase)).content.decode()
+        for address in re.findall(r'(?:href|action|hx-post|hx-get)="(/workshops/[^"?#]*)', content):
+            seen.add(resolve(address).url_name)
+    expected = {"issue_edit", "issue_delete", "vision_edit", "vision_history", "assessment_add"}
+    if who == "facilitator":
+        expected |= {"contribution_hide", "vision_adopt", "target_delete", "stakeholder_delete"}
+    else:
+        expected |= {"vision_endorse", "issue_vote", "issue_score"}
+    assert expected <= seen

@@ -19,7 +19,15 @@ When rows come back they name what changed (subject type and id); the page's boa
 renders only those items and swaps them in place with htmx out-of-band swaps. Item
 markup is split into regions (body, counts, the viewer's own controls), and a change
 from someone else swaps only the shared regions, never a form: what a person is typing
-and where they scrolled survive.
+and where they scrolled survive. New items are inserted after removing any copy already
+on the page, so a delta delivered twice never doubles an item.
+
+One change is seen by every open page of the workshop, and most of them are the same
+kind of page, so item markup does not depend on who looks at it (a participant's own
+controls are shown by a one-line style rule of their page, keyed on the item's author)
+and a rendered delta is kept in `DELTA_MEMO` for the other pages of that kind: a
+process renders each change once, then answers the other polls with the memo.
+bench/live_bench.py measures both paths, shared and not.
 
 Activity ids must become visible in id order, or a poller that has seen id 12 would skip
 an id 11 committed later. Every write here locks the workshop row first (see
@@ -28,15 +36,19 @@ SQLite serialises writers anyway (transaction mode IMMEDIATE).
 """
 
 import datetime
+import json
 import secrets
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,6 +105,28 @@ class Viewer:
         if self.is_facilitator:
             return True
         return phase_index(phase) <= phase_index(self.workshop.phase)
+
+    @cached_property
+    def links(self):
+        """Address prefixes of the per-item actions, e.g. links.issue + "7/vote/".
+
+        The same addresses {% url %} would give (tests/test_phase_pages.py resolves them),
+        without reversing one per item and action: that cost a 500-issue board ~60 ms.
+        """
+
+        def prefix(name, *args):
+            address = reverse(name, args=[self.workshop_id, *args, 0])
+            return address[: address.rindex("/0/") + 1]
+
+        return {
+            "issue": prefix("issue_edit"),
+            "vision": prefix("vision_edit"),
+            "target": prefix("target_delete"),
+            "assessment": prefix("assessment_delete"),
+            "stakeholder": prefix("stakeholder_delete"),
+            "hide_issue": prefix("contribution_hide", "issue"),
+            "hide_vision": prefix("contribution_hide", "vision"),
+        }
 
     @property
     def actor(self):
@@ -163,17 +197,30 @@ def last_activity_id(workshop_id):
     )
 
 
+def _activity_since_sql():
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {quote('id')}, {quote('verb')}, {quote('subject_type')}, {quote('subject_id')}, {quote('changes')}, "
+        f"{quote('created_at')} "
+        f"FROM {quote(Activity._meta.db_table)} "
+        f"WHERE {quote('workshop_id')} = %s AND {quote('id')} > %s ORDER BY {quote('id')} LIMIT %s"
+    )
+
+
 def activity_since(workshop_id, since):
     """The idle check: what happened in the workshop after `since`, as plain tuples.
 
     One query on the (workshop, id) index. At most MAX_DELTA_ROWS + 1 rows, so that a page
-    far behind can be told to reload.
+    far behind can be told to reload. Written as SQL because every open page runs it every
+    two seconds: building the same query through the ORM costs more CPU than running it.
     """
-    return list(
-        Activity.objects.filter(workshop_id=workshop_id, id__gt=since)
-        .order_by("id")
-        .values_list("id", "verb", "subject_type", "subject_id", "changes")[: MAX_DELTA_ROWS + 1]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_activity_since_sql(), [workshop_id, since, MAX_DELTA_ROWS + 1])
+        rows = cursor.fetchall()
+    return [
+        (pk, verb, subject_type, subject_id, json.loads(changes) if isinstance(changes, str) else changes or {}, stamp)
+        for pk, verb, subject_type, subject_id, changes, stamp in rows
+    ]
 
 
 # Verbs after which an item is (again) visible and must be inserted, not replaced.
@@ -186,6 +233,7 @@ class Changes:
     """What a run of activity rows changed, by subject type: {id: set of verbs}."""
 
     last_id: int
+    last_stamp: str = ""  # when the last row was written: with its id, names this run of changes uniquely
     subjects: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     workshop_fields: set = field(default_factory=set)
     # Extra subjects a change touched, e.g. the issues a theme merge moved.
@@ -193,8 +241,8 @@ class Changes:
 
     @classmethod
     def from_rows(cls, rows):
-        changes = cls(last_id=rows[-1][0] if rows else 0)
-        for _id, verb, subject_type, subject_id, detail in rows:
+        changes = cls(last_id=rows[-1][0] if rows else 0, last_stamp=str(rows[-1][5]) if rows and len(rows[-1]) > 5 else "")
+        for _id, verb, subject_type, subject_id, detail, *_stamp in rows:
             if subject_type == "workshop":
                 changes.workshop_fields.update((detail or {}).keys() or {verb})
                 continue
@@ -223,6 +271,46 @@ class Changes:
     @property
     def phase_moved(self):
         return "phase" in self.workshop_fields
+
+
+class DeltaMemo:
+    """Rendered deltas by workshop, run of changes and kind of page: one render per change per process.
+
+    A change is seen by every open page of its workshop within two seconds, and most of them
+    are the same kind of page (participants on the current phase), so they would render the
+    same HTML. This memo is not state: its key names a run of activity rows by id and time,
+    and its value is rendered from the database as it was at or after the last of them, so a
+    page may get it from any process, or from none (a miss renders again) and stays right;
+    later changes reach it with its next poll. Only deltas without personal parts (a person's
+    own dots, say) are kept, and items are marked up the same for everyone (see the
+    ownership rule in templates/phases/base_phase.html).
+    """
+
+    def __init__(self, size=512):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+DELTA_MEMO = DeltaMemo()
 
 
 class Refused(Exception):

@@ -32,6 +32,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils import translation
@@ -60,6 +63,7 @@ from .models import (
     Theme,
     Vision,
     VisionStatus,
+    Workshop,
 )
 from .phase_forms import (
     AssessmentForm,
@@ -114,15 +118,16 @@ class Fragment:
     dom_id: str = ""
     container: str = ""
     svg: bool = False  # SVG elements must arrive inside <svg> to be parsed as SVG
+    personal: bool = False  # shows the viewer's own numbers: the delta cannot be shared
 
     @classmethod
     def delete(cls, dom_id):
         return cls(mode="delete", dom_id=dom_id)
 
     @classmethod
-    def upsert(cls, template, row, dom_id, container, svg=False):
+    def upsert(cls, template, row, dom_id, container, svg=False, personal=False):
         """Insert at the end of `container`; a copy already there is removed first, so it never doubles."""
-        return [cls.delete(dom_id), cls(template, row, "append", dom_id, container, svg)]
+        return [cls.delete(dom_id), cls(template, row, "append", dom_id, container, svg, personal)]
 
 
 # --- the room: who is here, and the diversity panel ----------------------------------------
@@ -241,7 +246,8 @@ class StakeholdersBoard(Board):
         return fragments
 
 
-def vision_rows(viewer, ids=None):
+def vision_rows(viewer, ids=None, personal=True):
+    """Visions as the viewer may see them; `personal` adds whether the viewer endorsed each."""
     rows = (
         Vision.objects.filter(workshop_id=viewer.workshop_id)
         .select_related("author")
@@ -249,7 +255,7 @@ def vision_rows(viewer, ids=None):
         .annotate(endorsement_count=Count("endorsements"))
         .order_by("id")
     )
-    if viewer.participant_id is not None:
+    if personal and viewer.participant_id is not None:
         rows = rows.annotate(
             endorsed_by_me=Exists(
                 Endorsement.objects.filter(vision=OuterRef("pk"), participant_id=viewer.participant_id)
@@ -264,7 +270,6 @@ def vision_rows(viewer, ids=None):
     rows = list(rows)
     for vision in rows:
         vision.sdg_goals = [sdgs.goal(g.goal) for g in vision.goals.all()]
-        vision.can_change = viewer.may_change(vision)
     return rows
 
 
@@ -296,7 +301,10 @@ class VisionBoard(Board):
         ids = changes.all_ids("vision")
         fragments = []
         if ids:
-            found = {v.pk: v for v in vision_rows(viewer, ids)}
+            # A restored vision comes back with the viewer's own endorsement; anything else is
+            # the same for every viewer of this kind (a new vision has no endorsements yet).
+            personal = any("restored" in changes.verbs("vision", pk) for pk in ids) and not viewer.is_facilitator
+            found = {v.pk: v for v in vision_rows(viewer, ids, personal=personal)}
             for pk in sorted(ids):
                 vision = found.get(pk)
                 verbs = changes.verbs("vision", pk)
@@ -304,7 +312,7 @@ class VisionBoard(Board):
                     fragments.append(Fragment.delete(f"vision-{pk}"))
                 elif changes.appeared("vision", pk, viewer):
                     fragments += Fragment.upsert(
-                        "phases/vision.html#vision_card", vision, f"vision-{pk}", "vision-list"
+                        "phases/vision.html#vision_card", vision, f"vision-{pk}", "vision-list", personal=personal
                     )
                 else:
                     if verbs - {"endorsed", "withdrew"} or pk in changes.touched.get("vision", ()):
@@ -394,58 +402,92 @@ def matrix_position(mean_feasibility, mean_impact):
     return round(x, 1), round(y, 1)
 
 
-def issue_rows(viewer, *, ids=None, target_ids=None):
-    """Issues with their dots, scores, the viewer's own dots and scores, and derived gaps.
-
-    One query for the issues (aggregates as correlated subqueries on the vote and score
-    indexes), one for the assessments behind derived issues.
-    """
-    votes = IssueVote.objects.filter(issue=OuterRef("pk")).values("issue")
-    scores = IssueScore.objects.filter(issue=OuterRef("pk")).values("issue")
-    rows = (
-        Issue.objects.filter(workshop_id=viewer.workshop_id)
-        .select_related("theme", "author", "target")
-        .annotate(
-            dots=Coalesce(Subquery(votes.annotate(n=Sum("dots")).values("n")), 0),
-            voters=Coalesce(Subquery(votes.annotate(n=Count("id")).values("n")), 0),
-            scorers=Coalesce(Subquery(scores.annotate(n=Count("id")).values("n")), 0),
-            mean_impact=Subquery(scores.annotate(n=Avg("impact")).values("n")),
-            mean_feasibility=Subquery(scores.annotate(n=Avg("feasibility")).values("n")),
-        )
-        .order_by("id")
+# A score select's options, one per possible choice: 500 cards with two selects each made
+# looping over options in the template the costliest part of the board.
+SCORE_OPTIONS = {
+    chosen: mark_safe(
+        '<option value="">–</option>'
+        + "".join(f'<option value="{n}"{" selected" if n == chosen else ""}>{n}</option>' for n in range(1, 6))
     )
-    if viewer.participant_id is not None:
-        mine = Q(participant_id=viewer.participant_id)
-        rows = rows.annotate(
-            my_dots=Coalesce(
-                Subquery(IssueVote.objects.filter(mine, issue=OuterRef("pk")).values("dots")[:1]),
-                0,
-                output_field=IntegerField(),
-            ),
-            my_impact=Subquery(IssueScore.objects.filter(mine, issue=OuterRef("pk")).values("impact")[:1]),
-            my_feasibility=Subquery(
-                IssueScore.objects.filter(mine, issue=OuterRef("pk")).values("feasibility")[:1]
-            ),
-        )
+    for chosen in (None, 1, 2, 3, 4, 5)
+}
+
+
+def issue_rows(viewer, *, ids=None, target_ids=None, personal=True):
+    """Issues with their dots, scores, derived gaps and (`personal`) the viewer's own dots and scores.
+
+    The issues, their dot and score aggregates grouped per issue, the viewer's own dots and
+    scores, and the assessments behind derived issues: five short queries whatever the size
+    (grouped aggregates cost less to build and to run than a subquery per issue and figure).
+    """
+    rows = Issue.objects.filter(workshop_id=viewer.workshop_id).select_related("theme", "author", "target").order_by("id")
     if not viewer.is_facilitator:
         rows = rows.filter(hidden=False)
-    if ids is not None or target_ids is not None:
+    whole_board = ids is None and target_ids is None
+    if not whole_board:
         rows = rows.filter(Q(pk__in=ids or ()) | Q(target_id__in=target_ids or ()))
     rows = list(rows)
+    wanted = None if whole_board else [row.pk for row in rows]
+    counts = {row.pk: row for row in issue_counts(viewer, wanted)} if rows else {}
+    personal = personal and viewer.participant_id is not None
+    my_dots, my_scores = {}, {}
+    if personal and rows:
+        mine = {"participant_id": viewer.participant_id, **({} if whole_board else {"issue_id__in": wanted})}
+        my_dots = dict(IssueVote.objects.filter(**mine).values_list("issue_id", "dots"))
+        my_scores = {
+            issue_id: (impact, feasibility)
+            for issue_id, impact, feasibility in IssueScore.objects.filter(**mine).values_list(
+                "issue_id", "impact", "feasibility"
+            )
+        }
     derived_targets = {row.target_id for row in rows if row.target_id}
     assessments = {}
     if derived_targets:
         for assessment in Assessment.objects.filter(target_id__in=derived_targets).order_by("id"):
             assessments.setdefault(assessment.target_id, []).append(assessment)
     for row in rows:
-        row.can_change = viewer.may_change(row)
-        if viewer.participant_id is None:
-            row.my_dots, row.my_impact, row.my_feasibility = 0, None, None
+        shared = counts.get(row.pk) or IssueCounts(row.pk)
+        row.dots, row.voters, row.scorers = shared.dots, shared.voters, shared.scorers
+        row.mean_impact, row.mean_feasibility = shared.mean_impact, shared.mean_feasibility
+        row.my_dots = my_dots.get(row.pk, 0)
+        row.my_impact, row.my_feasibility = my_scores.get(row.pk, (None, None))
+        row.impact_options = SCORE_OPTIONS[row.my_impact]
+        row.feasibility_options = SCORE_OPTIONS[row.my_feasibility]
         row.gap = target_gap(row.target, assessments.get(row.target_id, [])) if row.target_id else None
-        row.matrix_point = (
-            matrix_position(row.mean_feasibility, row.mean_impact) if row.scorers else None
-        )
+        row.matrix_point = matrix_position(row.mean_feasibility, row.mean_impact) if row.scorers else None
     return rows
+
+
+@dataclass
+class IssueCounts:
+    pk: int
+    dots: int = 0
+    voters: int = 0
+    scorers: int = 0
+    mean_impact: float | None = None
+    mean_feasibility: float | None = None
+
+
+def issue_counts(viewer, ids):
+    """The shared numbers of some issues (all of the workshop's for None): two grouped aggregates."""
+    if ids is not None and not ids:
+        return []
+    rows = {pk: IssueCounts(pk) for pk in ids} if ids is not None else {}
+    in_workshop = {"issue__workshop_id": viewer.workshop_id, **({} if ids is None else {"issue_id__in": ids})}
+    for issue_id, dots, voters in (
+        IssueVote.objects.filter(**in_workshop).values("issue_id").annotate(d=Sum("dots"), n=Count("id")).values_list("issue_id", "d", "n")
+    ):
+        row = rows.setdefault(issue_id, IssueCounts(issue_id))
+        row.dots, row.voters = dots, voters
+    for issue_id, scorers, impact, feasibility in (
+        IssueScore.objects.filter(**in_workshop)
+        .values("issue_id")
+        .annotate(n=Count("id"), i=Avg("impact"), f=Avg("feasibility"))
+        .values_list("issue_id", "n", "i", "f")
+    ):
+        row = rows.setdefault(issue_id, IssueCounts(issue_id))
+        row.scorers, row.mean_impact, row.mean_feasibility = scorers, impact, feasibility
+    return [rows[pk] for pk in sorted(rows)]
 
 
 def ranking_from_rows(rows, limit=10):
@@ -502,6 +544,10 @@ def budget_for(viewer, workshop):
     return Budget(workshop.dot_budget, dots_spent(viewer.participant_id)) if viewer.can_vote else None
 
 
+RANKING_VERBS = {"scored", "updated", "hidden", "restored", "deleted"}
+THEME_COUNT_VERBS = {"hidden", "restored", "deleted"}
+
+
 class IssuesBoard(Board):
     phase = Phase.ISSUES
     template = "phases/issues.html"
@@ -522,24 +568,36 @@ class IssuesBoard(Board):
     def delta(self, viewer, changes, context):
         ids = changes.all_ids("issue")
         target_ids = changes.all_ids("target")
-        fragments = []
+        touched = changes.touched.get("issue", set())
+        # Dots are the most frequent change of all: they only need the numbers redrawn.
+        dots_only = {pk for pk in ids if changes.verbs("issue", pk) == {"voted"} and pk not in touched}
+        fragments = [Fragment("phases/issues.html#issue_counts", row) for row in issue_counts(viewer, dots_only)]
+        ids -= dots_only
         rank_again = themes_again = False
         if ids or target_ids:
-            rows = issue_rows(viewer, ids=ids, target_ids=target_ids)
+            # As for visions: only a restored issue brings the viewer's own dots back.
+            personal = any("restored" in changes.verbs("issue", pk) for pk in ids) and not viewer.is_facilitator
+            rows = issue_rows(viewer, ids=ids, target_ids=target_ids, personal=personal)
             found = {row.pk: row for row in rows}
             for pk in sorted(ids | {row.pk for row in rows}):
                 row = found.get(pk)
                 verbs = changes.verbs("issue", pk)
-                if verbs - {"voted"}:
+                # What else shows this issue: the ranking shows scored ones by title, the
+                # theme list counts visible ones per theme.
+                if verbs & RANKING_VERBS:
                     rank_again = True
-                if verbs - {"voted", "scored"} or pk in changes.touched.get("issue", ()):
+                if verbs & THEME_COUNT_VERBS or pk in touched:
                     themes_again = True
                 if row is None:
                     fragments += [Fragment.delete(f"issue-{pk}"), Fragment.delete(f"mx-{pk}")]
                     continue
                 container = "gap-issues" if row.origin == IssueOrigin.DERIVED else "issue-list"
+                if "created" in verbs and row.theme_id:
+                    themes_again = True
                 if changes.appeared("issue", pk, viewer):
-                    fragments += Fragment.upsert("phases/issues.html#issue_card", row, f"issue-{pk}", container)
+                    fragments += Fragment.upsert(
+                        "phases/issues.html#issue_card", row, f"issue-{pk}", container, personal=personal
+                    )
                 else:
                     if verbs - {"voted", "scored"} or row.target_id in target_ids or pk in changes.touched.get(
                         "issue", ()
@@ -563,7 +621,9 @@ class IssuesBoard(Board):
                 Fragment("phases/issues.html#themes", theme_summary(viewer.workshop_id, viewer.is_facilitator))
             )
         if "dot_budget" in changes.workshop_fields and viewer.can_vote:
-            fragments.append(Fragment("phases/issues.html#budget", budget_for(viewer, context["workshop"])))
+            fragments.append(
+                Fragment("phases/issues.html#budget", budget_for(viewer, context["workshop"]), personal=True)
+            )
         return fragments
 
 
@@ -905,34 +965,72 @@ def live_poll(request, pk):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render_delta(request, viewer, Changes.from_rows(rows), request.GET)
+    return render_delta(request, viewer, Changes.from_rows(rows), request.GET, since)
 
 
 # Language middleware may skip its session and user lookups for this view: the address names the language.
 live_poll.language_in_address = True
 
 
-def render_delta(request, viewer, changes, params):
+def render_delta(request, viewer, changes, params, since):
     view = params.get("view", PAGE_PHASE)
     page_phase = params.get("phase") or None
+    writable = params.get("w") == "1" and view != PAGE_PROJECTOR
+    following = params.get("f") == "1"
+    # Everything a delta's HTML depends on besides the database: who (as a kind of viewer,
+    # not as a person) looks at which page, in which language.
+    key = (
+        viewer.workshop_id,
+        since,
+        changes.last_id,
+        changes.last_stamp,
+        view,
+        page_phase,
+        viewer.is_facilitator,
+        viewer.role,
+        writable,
+        following,
+        translation.get_language(),
+    )
+    body = live.DELTA_MEMO.get(key)
+    if body is None:
+        fragments, context = delta_fragments(viewer, changes, view, page_phase, writable, following)
+        body = render_to_string("phases/delta.html", context, request)
+        if not any(fragment.personal for fragment in fragments):
+            live.DELTA_MEMO.put(key, body)
+    url = poll_url(viewer, changes.last_id, page_phase, view, writable, following)
+    return HttpResponse(body + poller_html(url))
+
+
+def poller_html(url):
+    """The page's poller with its next revision (the same element as base_phase.html#poller)."""
+    return format_html(
+        '<div id="live-poll" hx-get="{}" hx-trigger="every {}s, live-refresh from:body" hx-swap="none" '
+        'hx-sync="this:drop" hx-swap-oob="true"></div>',
+        url,
+        live.POLL_SECONDS,
+    )
+
+
+def delta_fragments(viewer, changes, view, page_phase, writable, following):
     context = {
         "viewer": viewer,
         "view": view,
         "page_phase": page_phase,
         "projector": view == PAGE_PROJECTOR,
-        "writable": params.get("w") == "1" and view != PAGE_PROJECTOR,
+        "writable": writable,
         "workshop": None,
+        # Deltas arrive only through htmx, which sends the CSRF token as a header; a token in
+        # the HTML would be one person's, and the HTML is shared.
+        "csrf_token": "",
     }
     fragments = []
     if changes.workshop_fields:
-        from .models import Workshop
-
         workshop = Workshop.objects.get(pk=viewer.workshop_id)
         viewer.workshop = workshop
         context["workshop"] = workshop
         context["timer"] = live.timer_state(workshop)
         context["now"] = timezone.now()
-        following = params.get("f") == "1"
         if changes.phase_moved and following and page_phase != workshop.phase:
             context["follow_url"] = follow_url(view, workshop)
         fragments.append(Fragment("phases/base_phase.html#banner"))
@@ -944,11 +1042,7 @@ def render_delta(request, viewer, changes, params):
     elif page_phase in BOARDS and not context.get("follow_url"):
         fragments += BOARDS[page_phase].delta(viewer, changes, context)
     context["fragments"] = fragments
-    context["poll_url"] = poll_url(
-        viewer, changes.last_id, page_phase, view, context["writable"], params.get("f") == "1"
-    )
-    context["poll_seconds"] = live.POLL_SECONDS
-    return render(request, "phases/delta.html", context)
+    return fragments, context
 
 
 # --- responses for writes -----------------------------------------------------------------
