@@ -104,6 +104,27 @@ def test_participant_sees_the_overview_without_the_facilitators_tools(client, pa
     assert workshop.display_join_code not in body
     assert reverse("workshop_rotate_code", args=[workshop.pk]) not in body
     assert reverse("workshop_edit", args=[workshop.pk]) not in body
+    assert reverse("console", args=[workshop.pk]) not in body
+
+
+def test_everyone_in_the_workshop_finds_the_live_pages_and_the_downloads(client, participant, workshop):
+    join_as(client, participant)
+    body = client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    for name in (
+        "live_workshop",
+        "roadmap",
+        "workshop_export_pdf",
+        "workshop_export_issues_csv",
+        "workshop_export_actions_csv",
+        "workshop_export_json",
+    ):
+        assert reverse(name, args=[workshop.pk]) in body, name
+
+
+def test_facilitator_also_finds_the_console_and_the_projector(facilitator_client, workshop):
+    body = facilitator_client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    assert reverse("console", args=[workshop.pk]) in body
+    assert reverse("projector", args=[workshop.pk]) in body
 
 
 def test_participant_of_another_workshop_gets_404(client, workshop):
