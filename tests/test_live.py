@@ -331,3 +331,12 @@ def test_a_budget_change_reaches_each_participant_with_their_own_dots(issues_roo
     issues_room.facilitator.post(url("workshop_dot_budget", issues_room.workshop), {"dot_budget": 8})
     assert b'<strong data-testid="dots-left">6</strong> of 8' in poll(issues_room.participant, my_poll).content
     assert b'<strong data-testid="dots-left">8</strong> of 8' in poll(issues_room.other, their_poll).content
+
+
+def test_a_participant_cannot_ask_for_the_consoles_delta(issues_room):
+    issue = IssueFactory(workshop=issues_room.workshop, title="Hidden remark")
+    my_poll = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    issues_room.facilitator.post(url("contribution_hide", issues_room.workshop, "issue", issue.pk), {"hidden": "on"})
+    response = poll(issues_room.participant, my_poll.replace("view=phase", "view=console"))
+    assert b"Hidden remark" not in response.content
+    assert b'id="recent"' not in response.content

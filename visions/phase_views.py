@@ -974,6 +974,8 @@ live_poll.language_in_address = True
 
 def render_delta(request, viewer, changes, params, since):
     view = params.get("view", PAGE_PHASE)
+    if view not in (PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE) or (view != PAGE_PHASE and not viewer.is_facilitator):
+        view = PAGE_PHASE  # the console's activity list and roster are for facilitators only
     page_phase = params.get("phase") or None
     writable = params.get("w") == "1" and view != PAGE_PROJECTOR
     following = params.get("f") == "1"
