@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def setup_django():
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic here
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "futurecenter.settings")
     os.environ.pop("DATABASE_URL", None)  # always the throwaway SQLite database
