@@ -56,12 +56,14 @@ def build_workshop(workshop, scale=1, *, seed=7, texts=None):
     """
     rng = random.Random(seed)
 
-    def text(default):
-        return texts if texts is not None else default
+    def text(default, limit=None):
+        # Cut to the column's length: PostgreSQL enforces it (a cut tag must stay inert too).
+        return texts[:limit] if texts is not None else default
 
     stakeholders = [
         Stakeholder.objects.create(
-            workshop=workshop, name=text(f"{label} 組織 {n}"), sector=sector, discipline=text("地域福祉")
+            workshop=workshop, name=text(f"{label} 組織 {n}", 200), sector=sector,
+            discipline=text("地域福祉", 200),
         )
         for n in range(1, 1 + max(1, scale))
         for sector, label in Sector.choices
@@ -69,10 +71,10 @@ def build_workshop(workshop, scale=1, *, seed=7, texts=None):
     people = [
         Participant.objects.create(
             workshop=workshop,
-            display_name=text(f"{NAMES[n % len(NAMES)]} {n}"),
+            display_name=text(f"{NAMES[n % len(NAMES)]} {n}", 100),
             role=Role.PARTICIPANT,
             sector=stakeholders[n % len(stakeholders)].sector,
-            discipline=text(["老年看護学", "public policy", "ロボット工学", "地域金融"][n % 4]),
+            discipline=text(["老年看護学", "public policy", "ロボット工学", "地域金融"][n % 4], 200),
             stakeholder=stakeholders[n % len(stakeholders)],
         )
         for n in range(4 + 2 * scale)
@@ -92,7 +94,7 @@ def build_workshop(workshop, scale=1, *, seed=7, texts=None):
         Endorsement.objects.create(vision=vision, participant=person)
 
     themes = [
-        Theme.objects.create(workshop=workshop, name=name if texts is None else f"{texts} {n}")
+        Theme.objects.create(workshop=workshop, name=name if texts is None else f"{n} {texts}"[:200])
         for n, name in enumerate(("医療・介護", "移動・交通", "Work and learning"))
     ]
     for n in range(2 * scale):
@@ -101,7 +103,7 @@ def build_workshop(workshop, scale=1, *, seed=7, texts=None):
             workshop=workshop,
             vision=vision,
             indicator=text(f"{indicator} ({n + 1})"),
-            unit=text(unit),
+            unit=text(unit, 50),
             direction=direction,
             target_value=goal,
             target_year=workshop.target_year,

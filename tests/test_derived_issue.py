@@ -247,3 +247,15 @@ def test_target_gap_for_a_decreasing_target(db):
                                                         (datetime.date(2025, 1, 1), 35.0)])
     assert gap.required_pace == pytest.approx(-1.0)  # (20 − 35) / (2040 − 2025)
     assert gap.on_track is True  # trend −3 a year: 35 − 3 · 15 = −10 ≤ 20
+
+
+def test_the_derived_issue_of_a_target_with_the_longest_indicator_fits_its_title(db):
+    from visions.models import Issue
+
+    from .factories import AssessmentFactory, TargetFactory
+
+    target = TargetFactory(indicator="長" * 300)
+    AssessmentFactory(target=target)
+    issue = Issue.objects.get(target=target)
+    assert len(issue.title) == 300
+    assert issue.title.endswith("長")

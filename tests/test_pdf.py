@@ -177,7 +177,13 @@ def test_markup_in_user_text_is_shown_as_text_and_fetches_nothing(local_server):
         f'<object data="{base}/object.pdf" type="application/pdf"></object>'
         f'<link rel="stylesheet" href="{base}/style.css"><a rel="attachment" href="{base}/a.pdf">x</a>'
     )
-    workshop = WorkshopFactory(title=hostile, theme=hostile, region=hostile, language="en")
+    # Title and region are short columns (PostgreSQL enforces their length): one tag each.
+    workshop = WorkshopFactory(
+        title=f'<img src="{base}/title.png">',
+        theme=hostile,
+        region=f'<object data="{base}/region.pdf"></object>',
+        language="en",
+    )
     build_workshop(workshop, scale=1, texts=hostile)
 
     html = render_workshop_html(load_snapshot(workshop))

@@ -414,7 +414,9 @@ class Target(WorkshopOwned):
     def derived_issue_title(self):
         # In the workshop's language, whoever's browser added the first assessment.
         with translation.override(self.workshop.language):
-            return str(_("Gap: %(indicator)s")) % {"indicator": self.indicator}
+            title = str(_("Gap: %(indicator)s")) % {"indicator": self.indicator}
+        # An indicator may use its whole column; the issue's title column is no longer.
+        return title[: Issue._meta.get_field("title").max_length]
 
 
 class Assessment(models.Model):
