@@ -38,6 +38,14 @@ def test_an_idle_check_is_one_query_and_answers_204(issues_room, django_assert_n
     assert response.content == b""
 
 
+def test_an_idle_check_is_one_query_even_when_the_browser_names_no_language(issues_room):
+    poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    with CaptureQueriesContext(connection) as queries:
+        response = issues_room.participant.get(poll_url, headers={**HTMX, "Accept-Language": ""})
+    assert response.status_code == 204
+    assert len(queries.captured_queries) == 1
+
+
 def test_the_idle_check_uses_the_workshop_and_id_index(issues_room):
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
     with CaptureQueriesContext(connection) as queries:

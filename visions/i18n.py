@@ -84,7 +84,8 @@ class WorkshopLanguageMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if language_chosen_by_person(request):
+        # Views whose address names the language (the live poll) must stay one query when idle.
+        if getattr(view_func, "language_in_address", False) or language_chosen_by_person(request):
             return None
         language = supported(workshop_language(request, view_kwargs))
         if language:
