@@ -198,3 +198,18 @@ def test_a_render_that_takes_too_long_gets_a_clear_page(facilitator_client, road
 
     assert response.status_code == 503
     assert "took too long" in response.content.decode()
+
+
+def test_contributions_a_facilitator_hid_stay_out_of_the_documents(facilitator_client, roadmap):
+    from .test_pdf import pdf_text
+
+    hidden = IssueFactory(workshop=roadmap, title="Spam issue nobody should print", hidden=True)
+    ActionIssue.objects.create(action=Action.objects.get(title="推進協議会の設立"), issue=hidden)
+
+    issues = read_csv(facilitator_client.get(url("workshop_export_issues_csv", roadmap)))
+    actions = read_csv(facilitator_client.get(url("workshop_export_actions_csv", roadmap)))
+    document = pdf_text(facilitator_client.get(url("workshop_export_pdf", roadmap)).content)
+
+    assert "介護職員の離職率が高い" in str(issues) and "介護職員の離職率が高い" in document
+    for output in (str(issues), str(actions), document):
+        assert "Spam issue" not in output

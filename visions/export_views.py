@@ -54,7 +54,7 @@ def workshop_export_pdf(request, pk):
 def workshop_export_issues_csv(request, pk):
     workshop = membership(request, pk).workshop
     return attachment(
-        issues_csv(load_snapshot(workshop)), "text/csv; charset=utf-8", download_name(workshop, "issues.csv")
+        issues_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "issues.csv")
     )
 
 
@@ -62,5 +62,5 @@ def workshop_export_issues_csv(request, pk):
 def workshop_export_actions_csv(request, pk):
     workshop = membership(request, pk).workshop
     return attachment(
-        actions_csv(load_snapshot(workshop)), "text/csv; charset=utf-8", download_name(workshop, "actions.csv")
+        actions_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "actions.csv")
     )

@@ -325,7 +325,7 @@ def action_rows(snapshot):
             ActionRow(
                 action=action,
                 owners=owners,
-                issues=list(action.addresses.all()),
+                issues=[issue for issue in action.addresses.all() if not issue.hidden],
                 prerequisites=list(action.depends_on.all()),
                 sectors=sorted({o.sector for o in owners}),
                 out_of_range=not (
@@ -570,7 +570,7 @@ def render_workshop_pdf(workshop):
     Raises WorkshopTooLargeForPdf, PdfRenderTimeout or PdfRenderFailed (all PdfExportError)
     with a message meant for the person who asked.
     """
-    snapshot = load_snapshot(workshop)
+    snapshot = load_snapshot(workshop).without_hidden()
     with translation.override(workshop.language):
         check_pdf_size(snapshot)
     pdf, _peak_kib = render_html_to_pdf(render_workshop_html(snapshot))

@@ -5,6 +5,7 @@ they show the same numbers, and loading one costs a fixed number of queries
 whatever the workshop's size.
 """
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -83,6 +84,17 @@ class WorkshopSnapshot:
     @property
     def issues_by_votes(self):
         return sorted(self.issues, key=lambda row: (-row.dots, row.issue.pk))
+
+    def without_hidden(self):
+        """The workshop as its documents show it: contributions a facilitator hid are left out.
+
+        The workshop file keeps them (marked hidden); the PDF and the CSV files do not.
+        """
+        return dataclasses.replace(
+            self,
+            visions=[v for v in self.visions if not v.hidden],
+            issues=[row for row in self.issues if not row.issue.hidden],
+        )
 
     def gap_for(self, target):
         return next((row.gap for row in self.targets if row.target.pk == target.pk), None)
