@@ -62,6 +62,8 @@ MAX_DELTA_ROWS = 200
 # A page's viewer token outlives any workshop day; reloading the page issues a new one.
 TOKEN_MAX_AGE = 60 * 60 * 24
 TOKEN_SALT = "futurecenter.live.viewer"
+# How long a form's one-time key is remembered to refuse a repeated submission.
+FORM_KEY_MAX_AGE = 60 * 60 * 24
 
 PHASES = list(Phase.values)
 
@@ -384,6 +386,10 @@ def claim_form_key(workshop, key):
             FormSubmission.objects.create(key=key[:64], workshop=workshop)
     except IntegrityError:
         return False
+    # A repeat comes within seconds; keys older than a workshop day need not be kept.
+    FormSubmission.objects.filter(
+        workshop=workshop, created_at__lt=timezone.now() - datetime.timedelta(seconds=FORM_KEY_MAX_AGE)
+    ).delete()
     return True
 
 
