@@ -46,11 +46,12 @@ def test_facilitator_downloads_the_workshop_file(facilitator_client, workshop):
     assert document["visions"][0]["statement"] == "Everyone ages at home"
 
 
-def test_participant_downloads_the_workshop_file(client, participant, workshop):
+def test_participants_cannot_download_the_workshop_file(client, participant, workshop):
+    # It holds what the facilitator hid and every person's own votes and scores.
     join_as(client, participant)
-    response = client.get(reverse("workshop_export_json", args=[workshop.pk]))
-    assert response.status_code == 200
-    assert json.loads(response.content)["workshop"]["title"] == workshop.title
+    assert client.get(reverse("workshop_export_json", args=[workshop.pk])).status_code == 404
+    body = client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    assert reverse("workshop_export_json", args=[workshop.pk]) not in body
 
 
 def test_participant_of_another_workshop_gets_404(client, workshop):
@@ -137,3 +138,17 @@ def test_import_needs_sign_in(client, participant):
 
 def test_import_refuses_other_methods(facilitator_client):
     assert facilitator_client.put(reverse("workshop_import")).status_code == 405
+
+
+def test_the_export_phase_offers_the_workshop_file_to_facilitators_only(
+    client, facilitator_client, participant, workshop
+):
+    workshop.phase = "export"
+    workshop.save()
+    page = reverse("phase_page", args=[workshop.pk, "export"])
+    json_url = reverse("workshop_export_json", args=[workshop.pk])
+    assert json_url in facilitator_client.get(page).content.decode()
+    join_as(client, participant)
+    body = client.get(page).content.decode()
+    assert reverse("workshop_export_pdf", args=[workshop.pk]) in body
+    assert json_url not in body

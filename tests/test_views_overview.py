@@ -116,13 +116,13 @@ def test_everyone_in_the_workshop_finds_the_live_pages_and_the_downloads(client,
         "workshop_export_pdf",
         "workshop_export_issues_csv",
         "workshop_export_actions_csv",
-        "workshop_export_json",
     ):
         assert reverse(name, args=[workshop.pk]) in body, name
 
 
-def test_facilitator_also_finds_the_console_and_the_projector(facilitator_client, workshop):
+def test_facilitator_also_finds_the_console_the_projector_and_the_workshop_file(facilitator_client, workshop):
     body = facilitator_client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    assert reverse("workshop_export_json", args=[workshop.pk]) in body
     assert reverse("console", args=[workshop.pk]) in body
     assert reverse("projector", args=[workshop.pk]) in body
 

@@ -35,14 +35,15 @@ def attachment(content, content_type, filename):
 
 @require_GET
 def workshop_export_pdf(request, pk):
-    workshop = membership(request, pk).workshop
+    member = membership(request, pk)
+    workshop = member.workshop
     try:
         pdf = render_workshop_pdf(workshop)
     except PdfExportError as error:
         response = render(
             request,
             "pdf/export_failed.html",
-            {"workshop": workshop, "message": str(error)},
+            {"workshop": workshop, "member": member, "message": str(error)},
             status=422 if isinstance(error, WorkshopTooLargeForPdf) else 503,
         )
         response["Cache-Control"] = "no-store"

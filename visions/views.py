@@ -149,10 +149,11 @@ def workshop_detail(request, pk):
 
 @require_GET
 def workshop_export_json(request, pk):
-    member = membership(request, pk)
-    document = workshop_file.export_document(member.workshop)
+    # Facilitators only: the file keeps what they hid and each person's own votes and scores.
+    workshop = facilitated_workshop(request, pk)
+    document = workshop_file.export_document(workshop)
     response = HttpResponse(workshop_file.dumps(document), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="workshop-{member.workshop.pk}.json"'
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
