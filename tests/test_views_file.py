@@ -140,15 +140,15 @@ def test_import_refuses_other_methods(facilitator_client):
     assert facilitator_client.put(reverse("workshop_import")).status_code == 405
 
 
-def test_the_export_phase_offers_the_workshop_file_to_facilitators_only(
-    client, facilitator_client, participant, workshop
-):
+def test_the_export_phase_offers_the_workshop_file_to_facilitators_only(facilitator_client, participant, workshop):
+    from django.test import Client
+
     workshop.phase = "export"
     workshop.save()
     page = reverse("phase_page", args=[workshop.pk, "export"])
     json_url = reverse("workshop_export_json", args=[workshop.pk])
     assert json_url in facilitator_client.get(page).content.decode()
-    join_as(client, participant)
+    client = join_as(Client(headers={"Accept-Language": "en"}), participant)
     body = client.get(page).content.decode()
     assert reverse("workshop_export_pdf", args=[workshop.pk]) in body
     assert json_url not in body
