@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "visions.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "futurecenter.urls"

@@ -213,8 +213,25 @@ def test_observer_cannot_propose(observer, workshop):
 def test_locked_workshop_refuses_participant_proposals(outsider, workshop):
     workshop.locked = True
     workshop.save()
-    assert outsider.post(url("roadmap_action_create", workshop), action_data()).status_code == 403
+    response = outsider.post(url("roadmap_action_create", workshop), action_data())
+    assert response.status_code == 423
+    assert "locked contributions" in response.content.decode()
     assert not Action.objects.exists()
+
+
+def test_locked_workshop_holds_owners_representatives_too(representative, workshop, action):
+    workshop.locked = True
+    workshop.save()
+    progress = representative.post(
+        url("roadmap_action_progress", workshop, action.pk), {"status": "in_progress", "progress": 40}, **HTMX
+    )
+    assert progress.status_code == 423
+    assert progress["HX-Retarget"] == "#messages"
+    assert "locked contributions" in progress.content.decode()
+    edit = representative.post(url("roadmap_action_edit", workshop, action.pk), action_data(title="Changed"))
+    assert edit.status_code == 423
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.title) != ("in_progress", 40, "Changed")
 
 
 def test_stranger_and_anonymous_cannot_add_actions(stranger, client, workshop):
@@ -555,7 +572,7 @@ def test_order_violation_links_to_the_action_to_fix(facilitator_client, workshop
     early.depends_on.add(action)  # action ends 2030
     page = facilitator_client.get(url("roadmap", workshop)).content.decode()
     order = page[page.index('id="check-order"'): page.index('id="check-range"')]
-    assert "“Too early” starts in 2028" in order and "ends in 2030" in order
+    assert "“<bdi>Too early</bdi>” starts in 2028" in order and "ends in 2030" in order
     assert url("roadmap_action_edit", workshop, early.pk) in order
 
 

@@ -8,7 +8,6 @@ change answers with the refreshed roadmap, or a redirect to it.
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .access import membership
+from .live import Refused
 from .models import Action, Activity, Milestone, Target
 from .roadmap import (
     action_rows,
@@ -61,7 +61,11 @@ def require_contributor(member):
     if not member.can_contribute:
         raise Http404("Observers cannot change the roadmap")
     if member.workshop.locked and not member.is_facilitator:
-        raise PermissionDenied(_("The facilitator has locked contributions."))
+        raise Refused(
+            _("The facilitator has locked contributions for now. Nothing was saved; "
+              "you can try again when they unlock."),
+            423,
+        )
 
 
 def require_facilitator(member):
@@ -317,6 +321,8 @@ def editable_action(request, pk, action_id):
     )
     if not may_edit_action(member, action):
         raise Http404("Not an action you may edit")
+    if request.method == "POST":
+        require_contributor(member)  # owners' representatives too are held by the lock
     return member, action
 
 
