@@ -6,6 +6,7 @@ change answers with the refreshed roadmap, or a redirect to it.
 """
 
 from dataclasses import dataclass, field
+from functools import wraps
 
 from django.contrib import messages
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .access import membership
 from .live import Refused
-from .models import Action, Activity, Milestone, Target
+from .models import Action, Activity, Milestone, Target, Workshop
 from .roadmap import (
     action_rows,
     may_edit_action,
@@ -71,6 +72,24 @@ def require_contributor(member):
 def require_facilitator(member):
     if not member.is_facilitator:
         raise Http404("Only the facilitator can do this")
+
+
+def one_write_at_a_time(view):
+    """A POST runs in one transaction holding the workshop row.
+
+    Writes to one workshop are serialised: a dependency cycle cannot slip in between two
+    edits' checks, and a deletion is committed together with its activity record.
+    """
+
+    @wraps(view)
+    def serialised(request, pk, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, pk, *args, **kwargs)
+        with transaction.atomic():
+            list(Workshop.objects.select_for_update().filter(pk=pk).values_list("pk"))
+            return view(request, pk, *args, **kwargs)
+
+    return serialised
 
 
 def latest_activity_id(workshop):
@@ -175,6 +194,7 @@ def roadmap(request, pk):
 
 
 @require_POST
+@one_write_at_a_time
 def priority_update(request, pk):
     member = membership(request, pk)
     require_facilitator(member)
@@ -201,6 +221,7 @@ def priority_update(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@one_write_at_a_time
 def milestone_suggest(request, pk):
     """The backwards series from the target year, editable before it is saved."""
     member = membership(request, pk)
@@ -233,6 +254,7 @@ def milestone_suggest(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@one_write_at_a_time
 def milestone_create(request, pk):
     """The facilitator adds a milestone; a participant proposes one for the facilitator to accept."""
     member = membership(request, pk)
@@ -271,6 +293,7 @@ def facilitated_milestone(request, pk, milestone_id):
 
 
 @require_http_methods(["GET", "POST"])
+@one_write_at_a_time
 def milestone_edit(request, pk, milestone_id):
     member, milestone = facilitated_milestone(request, pk, milestone_id)
     form = MilestoneForm(request.POST or None, instance=milestone)
@@ -290,6 +313,7 @@ def milestone_edit(request, pk, milestone_id):
 
 
 @require_POST
+@one_write_at_a_time
 def milestone_accept(request, pk, milestone_id):
     member, milestone = facilitated_milestone(request, pk, milestone_id)
     if not milestone.accepted:
@@ -302,6 +326,7 @@ def milestone_accept(request, pk, milestone_id):
 
 
 @require_POST
+@one_write_at_a_time
 def milestone_delete(request, pk, milestone_id):
     member, milestone = facilitated_milestone(request, pk, milestone_id)
     verb = "deleted" if milestone.accepted else "rejected"
@@ -342,6 +367,7 @@ def new_action_initial(request, workshop):
 
 
 @require_http_methods(["GET", "POST"])
+@one_write_at_a_time
 def action_create(request, pk):
     member = membership(request, pk)
     require_contributor(member)
@@ -365,6 +391,7 @@ def action_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@one_write_at_a_time
 def action_edit(request, pk, action_id):
     member, action = editable_action(request, pk, action_id)
     if request.method == "POST":
@@ -390,6 +417,7 @@ def action_edit(request, pk, action_id):
 
 
 @require_POST
+@one_write_at_a_time
 def action_progress(request, pk, action_id):
     member, action = editable_action(request, pk, action_id)
     before = {"status": action.status, "progress": action.progress}
@@ -413,6 +441,7 @@ def action_progress(request, pk, action_id):
 
 
 @require_POST
+@one_write_at_a_time
 def action_delete(request, pk, action_id):
     member, action = editable_action(request, pk, action_id)
     require_facilitator(member)
