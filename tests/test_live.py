@@ -295,6 +295,39 @@ def test_a_viewer_token_cannot_be_forged():
         live.viewer_from_token(token, 4)
 
 
+def test_a_page_whose_access_check_is_older_than_a_workshop_day_reloads(issues_room, monkeypatch):
+    poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    IssueFactory(workshop=issues_room.workshop, title="news")
+    now = live.time.time()
+    monkeypatch.setattr(live.time, "time", lambda: now + live.TOKEN_MAX_AGE + 1)
+    response = poll(issues_room.participant, poll_url)
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+
+
+def test_deltas_carry_the_pages_access_check_time_on_without_renewing_it(issues_room):
+    poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    issues_room.participant.post(url("issue_add", issues_room.workshop), {"title": "news"})
+    delta = poll(issues_room.participant, poll_url)
+
+    def checked_at(address):
+        token = dict(part.split("=", 1) for part in address.split("?", 1)[1].split("&"))["t"]
+        from urllib.parse import unquote
+
+        return live.viewer_from_token(unquote(token), issues_room.workshop.pk).checked_at
+
+    assert checked_at(poll_url_of(delta)) == checked_at(poll_url)
+
+
+def test_a_participant_removed_from_the_workshop_gets_no_more_news(issues_room):
+    poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    issues_room.me.delete()
+    IssueFactory(workshop=issues_room.workshop, title="Secret after removal")
+    Activity.record(issues_room.workshop, "created", Issue.objects.get(title="Secret after removal"))
+    response = poll(issues_room.participant, poll_url)
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    assert b"Secret after removal" not in response.content
+
+
 def test_an_own_post_makes_the_page_poll_at_once(issues_room):
     issue = IssueFactory(workshop=issues_room.workshop)
     response = issues_room.participant.post(url("issue_vote", issues_room.workshop, issue.pk), {"dots": 1}, headers=HTMX)
@@ -312,7 +345,7 @@ def test_a_change_is_rendered_once_and_shared_by_pages_of_the_same_kind(issues_r
     with CaptureQueriesContext(connection) as queries:
         second = poll(issues_room.other, second_poll)
 
-    assert len(queries) == 1  # the activity check; the rendering came from the memo
+    assert len(queries) == 2  # the activity check and the membership check; the rendering came from the memo
     assert first.content.split(b'<div id="live-poll"')[0] == second.content.split(b'<div id="live-poll"')[0]
     assert poll_url_of(first) != poll_url_of(second)  # each page keeps its own viewer token
     assert b"csrfmiddlewaretoken" not in second.content  # nobody's token in shared HTML

@@ -39,6 +39,7 @@ import datetime
 import json
 import secrets
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,8 +60,9 @@ from .models import Activity, FormSubmission, Participant, Phase, Role, Workshop
 POLL_SECONDS = 2
 # More changes than this since a page's revision: the page reloads instead of patching.
 MAX_DELTA_ROWS = 200
-# A page's viewer token outlives any workshop day; reloading the page issues a new one.
-TOKEN_MAX_AGE = 60 * 60 * 24
+# A page's viewer token lasts a workshop day from the page's own access check; after that
+# the page reloads, which checks access again. Deltas carry the token on without renewing it.
+TOKEN_MAX_AGE = 60 * 60 * 12
 TOKEN_SALT = "futurecenter.live.viewer"
 # How long a form's one-time key is remembered to refuse a repeated submission.
 FORM_KEY_MAX_AGE = 60 * 60 * 24
@@ -83,6 +85,7 @@ class Viewer:
     user_id: int | None = None
     workshop: Workshop | None = None
     display_name: str = ""
+    checked_at: int | None = None  # when the page's full access check ran (seconds since the epoch)
 
     @property
     def can_contribute(self):
@@ -136,11 +139,29 @@ class Viewer:
         return self.participant_id
 
     def token(self):
+        checked_at = self.checked_at if self.checked_at is not None else int(time.time())
         return signing.dumps(
-            {"w": self.workshop_id, "p": self.participant_id, "r": self.role, "f": int(self.is_facilitator)},
+            {
+                "w": self.workshop_id,
+                "p": self.participant_id,
+                "r": self.role,
+                "f": int(self.is_facilitator),
+                "u": self.user_id,
+                "c": checked_at,
+            },
             salt=TOKEN_SALT,
             compress=False,
         )
+
+    def still_belongs(self):
+        """Whether the workshop still counts this viewer in (one query; run only when there is news)."""
+        if self.is_facilitator:
+            return Workshop.facilitators.through.objects.filter(
+                workshop_id=self.workshop_id, user_id=self.user_id
+            ).exists()
+        return Participant.objects.filter(
+            pk=self.participant_id, workshop_id=self.workshop_id, role=self.role
+        ).exists()
 
 
 class BadToken(Exception):
@@ -150,16 +171,21 @@ class BadToken(Exception):
 def viewer_from_token(token, workshop_id):
     """The viewer a page was rendered for; no query (the page's own access check vouches)."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature as error:  # includes SignatureExpired
+        data = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature as error:
         raise BadToken(str(error)) from error
     if data.get("w") != workshop_id:
         raise BadToken("token for another workshop")
+    checked_at = data.get("c")
+    if not isinstance(checked_at, int) or time.time() - checked_at > TOKEN_MAX_AGE:
+        raise BadToken("the page's access check is too old")
     return Viewer(
         workshop_id=workshop_id,
         participant_id=data.get("p"),
         role=data.get("r"),
         is_facilitator=bool(data.get("f")),
+        user_id=data.get("u"),
+        checked_at=checked_at,
     )
 
 

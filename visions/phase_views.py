@@ -35,10 +35,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import live, sdgs
@@ -86,20 +87,8 @@ from .phase_forms import (
     VisionForm,
     VoteForm,
 )
+from .charts import target_chart_svg
 from .snapshot import TargetRow, WorkshopSnapshot
-
-try:  # the per-target chart belongs to the exports work; the table below it says the same.
-    from .charts import target_chart_svg
-except ImportError:  # pragma: no cover
-    target_chart_svg = None
-
-
-def url_if_exists(name, *args):
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
 
 def phase_url(workshop_id, phase):
     return reverse("phase_page", args=[workshop_id, phase])
@@ -342,7 +331,7 @@ def target_rows(workshop_id, ids=None):
     for target in targets:
         assessments = list(target.assessments.all())
         row = TargetRow(target, assessments, target_gap(target, assessments))
-        row.chart = target_chart_svg(row) if target_chart_svg else ""
+        row.chart = target_chart_svg(row)
         row.by_date = sorted(assessments, key=lambda a: (a.as_of, a.pk))
         rows.append(row)
     return rows
@@ -661,7 +650,7 @@ class RoadmapBoard(Board):
     template = "phases/roadmap.html"
 
     def page(self, viewer, context):
-        return {"roadmap": roadmap_lists(viewer.workshop_id), "roadmap_url": url_if_exists("roadmap", viewer.workshop_id)}
+        return {"roadmap": roadmap_lists(viewer.workshop_id), "roadmap_url": reverse("roadmap", args=[viewer.workshop_id])}
 
     def delta(self, viewer, changes, context):
         # The roadmap builder records milestones, actions and their links under several
@@ -684,14 +673,15 @@ def export_summary(workshop_id):
     }
 
 
-def export_links(workshop_id):
+def export_links(viewer):
     names = [
         ("workshop_export_pdf", _("Roadmap document (PDF)")),
-        ("workshop_export_json", _("Workshop file (JSON)")),
+        # The workshop file keeps hidden contributions and each person's votes: facilitators only.
+        ("workshop_export_json", _("Workshop file (JSON)")) if viewer.is_facilitator else None,
         ("workshop_export_issues_csv", _("Issues (CSV)")),
         ("workshop_export_actions_csv", _("Actions (CSV)")),
     ]
-    return [(label, url) for name, label in names if (url := url_if_exists(name, workshop_id))]
+    return [(label, reverse(name, args=[viewer.workshop_id])) for name, label in filter(None, names)]
 
 
 class ExportBoard(Board):
@@ -702,7 +692,7 @@ class ExportBoard(Board):
         return {
             "summary": export_summary(viewer.workshop_id),
             "adopted": adopted_vision_with_targets(viewer.workshop_id),
-            "downloads": export_links(viewer.workshop_id),
+            "downloads": export_links(viewer),
             "overview_url": reverse("workshop_detail", args=[viewer.workshop_id]),
         }
 
@@ -958,6 +948,11 @@ def live_poll(request, pk):
     rows = live.activity_since(pk, since)
     if not rows:
         return HttpResponse(status=204)
+    if not viewer.still_belongs():
+        # Removed since the page loaded (or signed out of facilitating): reloading checks access.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     language = request.GET.get("lang")
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
@@ -1339,13 +1334,13 @@ def vision_history(request, pk, item_id):
 
 
 HISTORY_LABELS = {
-    "statement": _("statement"),
-    "target_year": _("target year"),
-    "sdgs": _("SDGs"),
-    "status": _("status"),
-    "hidden": _("hidden"),
-    "title": _("title"),
-    "description": _("description"),
+    "statement": gettext_lazy("statement"),
+    "target_year": gettext_lazy("target year"),
+    "sdgs": gettext_lazy("SDGs"),
+    "status": gettext_lazy("status"),
+    "hidden": gettext_lazy("hidden"),
+    "title": gettext_lazy("title"),
+    "description": gettext_lazy("description"),
 }
 
 
