@@ -112,3 +112,23 @@ def test_numbers_are_grouped_and_trimmed():
     assert format_value(72.40) == "72.4"
     assert format_value(-0.001) == "0"
     assert format_value(None) == "–"
+
+
+def test_values_near_the_float_limit_give_a_chart_that_says_so_instead_of_failing(db):
+    import datetime
+
+    from visions.snapshot import TargetRow
+    from visions.derived import target_gap
+    from visions.charts import target_chart_svg
+    from visions.models import Assessment
+
+    from .factories import TargetFactory
+
+    target = TargetFactory(target_value=1.7e308)
+    rows = [
+        Assessment.objects.create(target=target, value=-1.7e308, as_of=datetime.date(2020, 1, 1)),
+        Assessment.objects.create(target=target, value=1.0e308, as_of=datetime.date(2024, 1, 1)),
+    ]
+    svg = str(target_chart_svg(TargetRow(target, rows, target_gap(target, rows))))
+    assert "too large to draw" in svg
+    assert target.indicator in svg

@@ -93,6 +93,20 @@ def target_row_points(target_row):
     return [(a.as_of.year, float(a.value)) for a in rows]
 
 
+def unplottable_chart_svg(target_row, width, height, chart_id):
+    title = escape(target_row.target.indicator)
+    description = escape(target_chart_description(target_row))
+    note = escape(_("The values are too large to draw; the table gives them."))
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="target-chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{escape(FONT_FAMILY)}" font-size="10">'
+        f'<title id="{chart_id}-title">{title}</title><desc id="{chart_id}-desc">{description}</desc>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff" stroke="{GRID}"/>'
+        f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">{note}</text></svg>'
+    )
+
+
 def target_chart_svg(target_row, width=320, height=180, chart_id=None):
     """A target's assessments, target value and trend projected to the target year, as SVG.
 
@@ -124,6 +138,9 @@ def target_chart_svg(target_row, width=320, height=180, chart_id=None):
     if trend_line:
         values += [trend_line[0][1], trend_line[1][1]]
     low, high = min(values), max(values)
+    if not all(math.isfinite(v) for v in values) or not math.isfinite((high - low) * 1.5):
+        # Values near the float limit (allowed, if odd) cannot be scaled onto a plot.
+        return unplottable_chart_svg(target_row, width, height, chart_id)
     if math.isclose(low, high):
         spread = abs(low) * 0.1 or 1.0
         low, high = low - spread, high + spread
