@@ -217,6 +217,15 @@ def test_typing_a_new_organisation_creates_it_with_the_participants_sector(clien
     assert participant.stakeholder.workshop == workshop
 
 
+def test_a_new_organisation_is_recorded_so_open_pages_show_it(client, workshop):
+    from visions.models import Activity
+
+    client.post(reverse("join"), details(workshop.join_code, new_organisation="Awa NPO"))
+    organisation = joined_participant(client, workshop).stakeholder
+    recorded = Activity.objects.filter(workshop=workshop).values_list("verb", "subject_type", "subject_id")
+    assert ("created", "stakeholder", organisation.pk) in set(recorded)
+
+
 def test_typing_the_name_of_an_existing_organisation_reuses_it(client, workshop):
     npo = StakeholderFactory(workshop=workshop, name="Awa NPO", sector="citizen")
     client.post(reverse("join"), details(workshop.join_code, new_organisation="awa npo"))

@@ -213,6 +213,10 @@ def join(request):
         if returning is None and form.is_valid():
             with transaction.atomic():
                 participant = form.join()
+                if form.cleaned_data.get("new_organisation"):
+                    # A new organisation must reach the other open pages as well.
+                    organisation = participant.stakeholder
+                    Activity.record(workshop, "created", organisation, actor=participant, summary=organisation.name)
                 Activity.record(
                     workshop, "joined", participant, actor=participant, summary=participant.display_name
                 )
