@@ -271,3 +271,18 @@ def test_a_milestone_proposal_not_yet_accepted_is_not_checked_for_range(db):
     accepted = MilestoneFactory(workshop=workshop, year=2060)
     MilestoneFactory(workshop=workshop, year=2070, accepted=False)
     assert load_snapshot(workshop).coverage.out_of_range == [accepted]
+
+
+def test_a_hidden_issue_takes_no_prioritised_place(db):
+    from visions.models import IssueVote
+    from visions.snapshot import load_snapshot
+
+    from .factories import IssueFactory, ParticipantFactory, WorkshopFactory
+
+    workshop = WorkshopFactory(priority_count=1)
+    voter = ParticipantFactory(workshop=workshop)
+    spam = IssueFactory(workshop=workshop, hidden=True)
+    real = IssueFactory(workshop=workshop)
+    IssueVote.objects.create(issue=spam, participant=voter, dots=5)
+    IssueVote.objects.create(issue=real, participant=voter, dots=1)
+    assert load_snapshot(workshop).prioritised_issue_ids == {real.pk}

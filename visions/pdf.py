@@ -253,7 +253,7 @@ class RoadmapReport:
                 for row in vision_targets(snapshot)
             ],
             issue_groups=issue_groups(snapshot),
-            prioritised_count=len(prioritised_issue_ids(snapshot)),
+            prioritised_count=len(snapshot.prioritised_issue_ids),
             milestones=[m for m in snapshot.milestones if getattr(m, "accepted", True)],
             timelines=timeline_parts(snapshot),
             action_rows=action_rows(snapshot),
@@ -289,14 +289,9 @@ def sector_groups(snapshot):
     return groups
 
 
-def prioritised_issue_ids(snapshot):
-    """The workshop's top `priority_count` issues by votes: the ones the roadmap must address."""
-    return {row.issue.pk for row in snapshot.issues_by_votes[: snapshot.workshop.priority_count]}
-
-
 def issue_groups(snapshot):
     """Issues by theme; themes with the most dots first, within one the prioritised first."""
-    prioritised = prioritised_issue_ids(snapshot)
+    prioritised = snapshot.prioritised_issue_ids
     rank = {row.issue.pk: index for index, row in enumerate(snapshot.issues_by_votes)}
     by_theme = {}
     for row in snapshot.issues:
@@ -343,7 +338,7 @@ def findings(snapshot):
     workshop = snapshot.workshop
     dots = {row.issue.pk: row.dots for row in snapshot.issues}
     rank = {row.issue.pk: index for index, row in enumerate(snapshot.issues_by_votes)}
-    prioritised = prioritised_issue_ids(snapshot)
+    prioritised = snapshot.prioritised_issue_ids
     result = []
     for issue in sorted(coverage.unaddressed_issues, key=lambda i: rank.get(i.pk, 0)):
         values = {"issue": issue.title, "dots": dots.get(issue.pk, 0)}

@@ -191,7 +191,6 @@ def unaddressed_by_votes(snapshot, *, prioritised_only=False):
     With `prioritised_only`, only those among the workshop's top N issues by votes.
     """
     unaddressed = {issue.pk for issue in snapshot.coverage.unaddressed_issues}
-    ranked = snapshot.issues_by_votes
     if prioritised_only:
-        ranked = ranked[: snapshot.workshop.priority_count]
-    return [row for row in ranked if row.issue.pk in unaddressed]
+        unaddressed &= snapshot.prioritised_issue_ids
+    return [row for row in snapshot.issues_by_votes if row.issue.pk in unaddressed]

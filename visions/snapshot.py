@@ -83,7 +83,14 @@ class WorkshopSnapshot:
 
     @property
     def issues_by_votes(self):
-        return sorted(self.issues, key=lambda row: (-row.dots, row.issue.pk))
+        """The issues on the agenda (not hidden), most dots first."""
+        visible = [row for row in self.issues if not row.issue.hidden]
+        return sorted(visible, key=lambda row: (-row.dots, row.issue.pk))
+
+    @property
+    def prioritised_issue_ids(self):
+        """The workshop's top `priority_count` issues by votes: the ones the roadmap must address."""
+        return {row.issue.pk for row in self.issues_by_votes[: self.workshop.priority_count]}
 
     def without_hidden(self):
         """The workshop as its documents show it: contributions a facilitator hid are left out.
