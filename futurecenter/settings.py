@@ -156,8 +156,10 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 
-# Joining by code: how many failed attempts one client may make per window.
+# Joining by code: failed attempts allowed per window to one person (browser session),
+# and to one address as a whole (a room behind one router shares it).
 JOIN_FAILURES_PER_WINDOW = int(os.environ.get("JOIN_FAILURES_PER_WINDOW", "10"))
+JOIN_FAILURES_PER_ADDRESS = int(os.environ.get("JOIN_FAILURES_PER_ADDRESS", "200"))
 JOIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("JOIN_FAILURE_WINDOW_SECONDS", "600"))
 # Behind a reverse proxy every request comes from the proxy: name the META key that carries
 # the client's address (e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP). Only set it behind a proxy.

@@ -199,13 +199,12 @@ def join(request):
     workshop = None
     if code:
         # Every lookup by code can be a guess, so looking one up is limited, not only submitting.
-        client = ratelimit.client_of(request)
-        retry_after = ratelimit.retry_after_seconds(client)
+        retry_after = ratelimit.retry_after_seconds(request)
         if retry_after:
             return too_many_failures(request, retry_after)
         workshop = Workshop.objects.filter(join_code=code).first()
         if workshop is None:
-            ratelimit.record_failure(client)
+            ratelimit.record_failure(request)
     returning = already_joined(request, workshop) if workshop else None
 
     if request.method == "POST":
