@@ -66,7 +66,8 @@ fi
 
 req=requirements.txt
 $dev && req=requirements-dev.txt
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)-$dev"
+# One stamp per requirements file and content: switching between run and test installs nothing.
+stamp=".venv/.installed-$req-$(cat requirements.txt "$req" | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   say "installing Python packages from $req"
   .venv/bin/python -m pip install -q --disable-pip-version-check uv==0.13.8 >/dev/null 2>&1 || true
@@ -75,7 +76,7 @@ if [ ! -f "$stamp" ]; then
   else
     .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
   fi
-  rm -f .venv/.installed-* && touch "$stamp"
+  rm -f ".venv/.installed-$req-"* && touch "$stamp"
 fi
 
 # --- translations -----------------------------------------------------------
