@@ -264,3 +264,17 @@ def test_hidden_contributions_are_shown_to_facilitators_only(
     participant_page = client.get(url).content.decode()
     assert "Rude statement" not in participant_page
     assert "Spam issue" not in participant_page
+
+
+def test_an_issue_the_facilitator_hid_is_not_listed_under_the_actions_that_address_it(client, participant, workshop):
+    from visions.models import ActionIssue
+
+    from .factories import ActionFactory, IssueFactory
+
+    action = ActionFactory(workshop=workshop, title="Night buses")
+    ActionIssue.objects.create(action=action, issue=IssueFactory(workshop=workshop, title="Moderated away", hidden=True))
+    join_as(client, participant)
+    for page in ("workshop_detail", "roadmap"):
+        body = client.get(reverse(page, args=[workshop.pk])).content.decode()
+        assert "Night buses" in body
+        assert "Moderated away" not in body, page

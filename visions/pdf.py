@@ -320,7 +320,7 @@ def action_rows(snapshot):
             ActionRow(
                 action=action,
                 owners=owners,
-                issues=[issue for issue in action.addresses.all() if not issue.hidden],
+                issues=action.visible_addresses,
                 prerequisites=list(action.depends_on.all()),
                 sectors=sorted({o.sector for o in owners}),
                 out_of_range=not (

@@ -193,4 +193,4 @@ def unaddressed_by_votes(snapshot, *, prioritised_only=False):
     unaddressed = {issue.pk for issue in snapshot.coverage.unaddressed_issues}
     if prioritised_only:
         unaddressed &= snapshot.prioritised_issue_ids
-    return [row for row in snapshot.issues_by_votes if row.issue.pk in unaddressed]
+    return [row for row in snapshot.agenda_by_votes if row.issue.pk in unaddressed]

@@ -83,14 +83,18 @@ class WorkshopSnapshot:
 
     @property
     def issues_by_votes(self):
-        """The issues on the agenda (not hidden), most dots first."""
-        visible = [row for row in self.issues if not row.issue.hidden]
-        return sorted(visible, key=lambda row: (-row.dots, row.issue.pk))
+        """Every issue, hidden ones too (facilitators see them), most dots first."""
+        return sorted(self.issues, key=lambda row: (-row.dots, row.issue.pk))
+
+    @property
+    def agenda_by_votes(self):
+        """The issues on the agenda (not hidden by a facilitator), most dots first."""
+        return [row for row in self.issues_by_votes if not row.issue.hidden]
 
     @property
     def prioritised_issue_ids(self):
         """The workshop's top `priority_count` issues by votes: the ones the roadmap must address."""
-        return {row.issue.pk for row in self.issues_by_votes[: self.workshop.priority_count]}
+        return {row.issue.pk for row in self.agenda_by_votes[: self.workshop.priority_count]}
 
     def without_hidden(self):
         """The workshop as its documents show it: contributions a facilitator hid are left out.
@@ -134,6 +138,9 @@ def load_snapshot(workshop):
         .prefetch_related("owners", "addresses", "depends_on")
         .order_by("id")
     )
+    for action in actions:
+        # What pages and documents list as "issues addressed": not what a facilitator hid.
+        action.visible_addresses = [issue for issue in action.addresses.all() if not issue.hidden]
     milestones = list(workshop.milestones.select_related("proposed_by"))
     themes = list(workshop.themes.all())
 
