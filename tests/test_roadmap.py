@@ -21,7 +21,6 @@ from visions.snapshot import load_snapshot
 from .factories import (
     ActionFactory,
     IssueFactory,
-    MilestoneFactory,
     ParticipantFactory,
     StakeholderFactory,
     WorkshopFactory,

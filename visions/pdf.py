@@ -311,8 +311,8 @@ def issue_groups(snapshot):
 
 
 def action_rows(snapshot):
-    workshop = snapshot.workshop
     violations = {action.pk for action, _prerequisite in snapshot.coverage.order_violations}
+    out_of_range = [item for item in snapshot.coverage.out_of_range if isinstance(item, Action)]
     rows = []
     for action in sorted(snapshot.actions, key=lambda a: (a.start_year, a.end_year, a.pk)):
         owners = list(action.owners.all())
@@ -323,9 +323,7 @@ def action_rows(snapshot):
                 issues=action.visible_addresses,
                 prerequisites=list(action.depends_on.all()),
                 sectors=sorted({o.sector for o in owners}),
-                out_of_range=not (
-                    workshop.year_in_range(action.start_year) and workshop.year_in_range(action.end_year)
-                ),
+                out_of_range=action in out_of_range,
                 starts_too_early=action.pk in violations,
             )
         )

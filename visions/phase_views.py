@@ -15,21 +15,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -44,7 +40,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import live, sdgs
 from .derived import target_gap
-from .live import Changes, Refused, Viewer, contribution, record
+from .live import Changes, Refused, contribution, record
 from .models import (
     Action,
     Activity,
@@ -1706,7 +1702,6 @@ def theme_invalid(request, viewer, **forms):
 @require_POST
 @facilitator_action
 def theme_add(request, viewer):
-    pk = viewer.workshop_id
     form = ThemeForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True) as workshop:
         if not form.is_valid():
@@ -1742,7 +1737,6 @@ def theme_rename(request, viewer, theme_id):
 @require_POST
 @facilitator_action
 def theme_merge(request, viewer):
-    pk = viewer.workshop_id
     form = MergeThemesForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True):
         if not form.is_valid():
@@ -1787,7 +1781,6 @@ def theme_split(request, viewer, theme_id):
 @require_POST
 @facilitator_action
 def theme_assign(request, viewer):
-    pk = viewer.workshop_id
     form = AssignIssuesForm(request.POST, workshop=viewer.workshop)
     with contribution(viewer, facilitator_only=True):
         if not form.is_valid():
@@ -1833,7 +1826,6 @@ def controls_response(request, viewer, back=None, **extra):
 @facilitator_action
 def phase_move(request, viewer):
     """Move the group to another phase: asked once, then done, with an undo right after."""
-    pk = viewer.workshop_id
     form = PhaseMoveForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
@@ -1865,7 +1857,6 @@ def phase_move(request, viewer):
 @require_POST
 @facilitator_action
 def workshop_lock(request, viewer):
-    pk = viewer.workshop_id
     form = LockForm(request.POST)
     form.is_valid()
     locked = form.cleaned_data.get("locked", False)
@@ -1886,7 +1877,6 @@ def workshop_lock(request, viewer):
 @require_POST
 @facilitator_action
 def workshop_timer(request, viewer):
-    pk = viewer.workshop_id
     form = TimerForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
@@ -1912,7 +1902,6 @@ def workshop_timer(request, viewer):
 @require_POST
 @facilitator_action
 def workshop_dot_budget(request, viewer):
-    pk = viewer.workshop_id
     form = DotBudgetForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
