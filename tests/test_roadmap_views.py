@@ -610,3 +610,15 @@ def test_live_poll_answers_204_until_something_changes(facilitator_client, works
     response = facilitator_client.get(poll, **HTMX)
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith('<div id="roadmap-live"')
+
+
+def test_live_poll_ignores_changes_the_roadmap_does_not_show(facilitator_client, workshop, action):
+    from .factories import VisionFactory
+
+    first = facilitator_client.get(url("roadmap", workshop) + "?part=live", **HTMX).content.decode()
+    since = first.split("since=", 1)[1].split('"', 1)[0].split("&", 1)[0]
+    poll = url("roadmap", workshop) + f"?part=live&since={since}"
+    Activity.record(workshop, "endorsed", VisionFactory(workshop=workshop), summary="a vision")
+    assert facilitator_client.get(poll, **HTMX).status_code == 204
+    Activity.record(workshop, "progress", action, summary="moved on")
+    assert facilitator_client.get(poll, **HTMX).status_code == 200

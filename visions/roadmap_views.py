@@ -92,6 +92,18 @@ def one_write_at_a_time(view):
     return serialised
 
 
+# What the roadmap shows depends on these; endorsements, scores and themes leave it as it is.
+ROADMAP_SUBJECTS = ["action", "milestone", "issue", "target", "assessment", "stakeholder", "workshop"]
+
+
+def roadmap_changed_since(workshop, since):
+    return (
+        Activity.objects.filter(workshop=workshop, id__gt=since, subject_type__in=ROADMAP_SUBJECTS)
+        .exclude(verb="scored")
+        .exists()
+    )
+
+
 def latest_activity_id(workshop):
     latest = Activity.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first()
     return latest or 0
@@ -186,8 +198,8 @@ def changed(request, member, notice):
 def roadmap(request, pk):
     member = membership(request, pk)
     if request.htmx and request.GET.get("part") == "live":
-        since = request.GET.get("since")
-        if since is not None and since == str(latest_activity_id(member.workshop)):
+        since = request.GET.get("since", "")
+        if since.isdigit() and not roadmap_changed_since(member.workshop, int(since)):
             return HttpResponse(status=204)
         return render_roadmap(request, member, part="live")
     return render_roadmap(request, member)
