@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 MIN_YEAR = 1900
 MAX_YEAR = 2300
@@ -701,6 +702,44 @@ class ActionDependency(models.Model):
         super().save(*args, **kwargs)
 
 
+# What an activity record's verb and subject_type read as on the console and in a history.
+ACTIVITY_VERBS = {
+    "created": pgettext_lazy("activity", "created"),
+    "updated": pgettext_lazy("activity", "updated"),
+    "deleted": pgettext_lazy("activity", "deleted"),
+    "adopted": pgettext_lazy("activity", "adopted"),
+    "endorsed": pgettext_lazy("activity", "endorsed"),
+    "withdrew": pgettext_lazy("activity", "withdrew the endorsement of"),
+    "hidden": pgettext_lazy("activity", "hid"),
+    "restored": pgettext_lazy("activity", "restored"),
+    "voted": pgettext_lazy("activity", "put dots on"),
+    "scored": pgettext_lazy("activity", "scored"),
+    "renamed": pgettext_lazy("activity", "renamed"),
+    "merged": pgettext_lazy("activity", "merged into"),
+    "split": pgettext_lazy("activity", "split off"),
+    "grouped": pgettext_lazy("activity", "grouped issues into"),
+    "proposed": pgettext_lazy("activity", "proposed"),
+    "accepted": pgettext_lazy("activity", "accepted"),
+    "rejected": pgettext_lazy("activity", "rejected"),
+    "progress": pgettext_lazy("activity", "updated the progress of"),
+    "joined": pgettext_lazy("activity", "joined as"),
+    "rotated_code": pgettext_lazy("activity", "changed the join code of"),
+    "imported": pgettext_lazy("activity", "imported"),
+}
+ACTIVITY_SUBJECTS = {
+    "workshop": pgettext_lazy("activity subject", "workshop"),
+    "participant": pgettext_lazy("activity subject", "participant"),
+    "stakeholder": pgettext_lazy("activity subject", "organisation"),
+    "vision": pgettext_lazy("activity subject", "vision"),
+    "target": pgettext_lazy("activity subject", "target"),
+    "assessment": pgettext_lazy("activity subject", "assessment"),
+    "issue": pgettext_lazy("activity subject", "issue"),
+    "theme": pgettext_lazy("activity subject", "theme"),
+    "milestone": pgettext_lazy("activity subject", "milestone"),
+    "action": pgettext_lazy("activity subject", "action"),
+}
+
+
 class Activity(models.Model):
     """Who changed what, and when: the workshop's history."""
 
@@ -728,6 +767,22 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.subject_type} {self.subject_id}"
+
+    @property
+    def verb_label(self):
+        return ACTIVITY_VERBS.get(self.verb, self.verb)
+
+    @property
+    def subject_label(self):
+        return ACTIVITY_SUBJECTS.get(self.subject_type, self.subject_type)
+
+    @property
+    def what_happened(self):
+        """E.g. "created issue": the verb and its subject in the active language."""
+        return pgettext("activity: a verb, then what it was done to", "%(verb)s %(subject)s") % {
+            "verb": self.verb_label,
+            "subject": self.subject_label,
+        }
 
     @property
     def actor_name(self):
