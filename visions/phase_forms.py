@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import sdgs
+from .forms import USER_TEXT
 from .live import PHASES, new_form_key
 from .models import (
     MAX_YEAR,
@@ -63,6 +64,7 @@ class StakeholderForm(OnceModelForm):
     class Meta:
         model = Stakeholder
         fields = ["name", "sector", "discipline"]
+        widgets = {"name": forms.TextInput(attrs=USER_TEXT), "discipline": forms.TextInput(attrs=USER_TEXT)}
         help_texts = {"name": _("An organisation or group that matters for the vision, in the room or not.")}
 
     def __init__(self, *args, workshop, **kwargs):
@@ -96,7 +98,7 @@ class VisionForm(OnceModelForm):
     class Meta:
         model = Vision
         fields = ["statement", "target_year"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3, **USER_TEXT})}
         help_texts = {"statement": _("The future you want, written as if it has already happened.")}
 
     def __init__(self, *args, workshop, **kwargs):
@@ -118,9 +120,14 @@ class VisionForm(OnceModelForm):
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise forms.ValidationError(_("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+            raise forms.ValidationError(
+                _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
         if year <= self.workshop.base_year:
-            raise forms.ValidationError(_("The target year must be after the base year (%(year)s).") % {"year": self.workshop.base_year})
+            raise forms.ValidationError(
+                _("The target year must be after the base year (%(year)s).")
+                % {"year": self.workshop.base_year}
+            )
         return year
 
 
@@ -133,6 +140,7 @@ class TargetForm(OnceModelForm):
     class Meta:
         model = Target
         fields = ["indicator", "unit", "direction", "target_value", "target_year"]
+        widgets = {"indicator": forms.TextInput(attrs=USER_TEXT), "unit": forms.TextInput(attrs=USER_TEXT)}
 
     def __init__(self, *args, workshop, **kwargs):
         self.workshop = workshop
@@ -155,7 +163,9 @@ class TargetForm(OnceModelForm):
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise forms.ValidationError(_("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+            raise forms.ValidationError(
+                _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
         return year
 
 
@@ -165,7 +175,8 @@ class AssessmentForm(OnceModelForm):
         fields = ["value", "as_of", "source", "note"]
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
+            "source": forms.TextInput(attrs=USER_TEXT),
+            "note": forms.Textarea(attrs={"rows": 2, **USER_TEXT}),
         }
         help_texts = {"source": _("A link to the data, or a citation.")}
 
@@ -175,7 +186,9 @@ class AssessmentForm(OnceModelForm):
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
         if not MIN_YEAR <= as_of.year <= MAX_YEAR:
-            raise forms.ValidationError(_("Give a date between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+            raise forms.ValidationError(
+                _("Give a date between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
         return as_of
 
 
@@ -183,7 +196,10 @@ class IssueForm(OnceModelForm):
     class Meta:
         model = Issue
         fields = ["title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "title": forms.TextInput(attrs=USER_TEXT),
+            "description": forms.Textarea(attrs={"rows": 2, **USER_TEXT}),
+        }
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -248,7 +264,7 @@ class DotBudgetForm(forms.Form):
 
 
 class ThemeForm(OnceForm):
-    name = forms.CharField(label=_("Theme"), max_length=200)
+    name = forms.CharField(label=_("Theme"), max_length=200, widget=forms.TextInput(attrs=USER_TEXT))
 
     def __init__(self, *args, workshop, theme=None, **kwargs):
         self.workshop = workshop

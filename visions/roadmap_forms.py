@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from .forms import USER_TEXT
 from .models import MAX_YEAR, MIN_YEAR, Action, ActionDependency, Milestone, Workshop
 from .roadmap import cycle_with
 
@@ -25,7 +26,10 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["year", "title", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "title": forms.TextInput(attrs=USER_TEXT),
+            "description": forms.Textarea(attrs={"rows": 3, **USER_TEXT}),
+        }
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
@@ -50,7 +54,12 @@ class MilestoneStepForm(forms.Form):
 class SuggestedMilestoneForm(forms.Form):
     include = forms.BooleanField(label=_("Add"), required=False, initial=True)
     year = year_field(_("Year"))
-    title = forms.CharField(label=_("What must be true by then"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("What must be true by then"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=USER_TEXT),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -129,7 +138,8 @@ class ActionForm(forms.ModelForm):
             "depends_on": _("Needs these actions to end first"),
         }
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
+            "title": forms.TextInput(attrs=USER_TEXT),
+            "description": forms.Textarea(attrs={"rows": 3, **USER_TEXT}),
             "owners": forms.CheckboxSelectMultiple,
             "addresses": forms.CheckboxSelectMultiple,
             "depends_on": forms.SelectMultiple(attrs={"size": 8}),
