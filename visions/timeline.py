@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from .models import ActionStatus
 from .roadmap import LANE_LABELS, LANE_ORDER, UNASSIGNED, action_lane
@@ -48,10 +49,10 @@ MAX_OVERHANG_YEARS = 10
 LANE_COLOURS = {
     "government": "#1f5fa8",
     "academia": "#6b3fa0",
-    "industry": "#b35900",
+    "industry": "#a35100",
     "citizen": "#217a3c",
     "joint": "#444c5c",
-    UNASSIGNED: "#767f8f",
+    UNASSIGNED: "#5f6776",  # 5.3:1 on the lane shading: its label is drawn in it
 }
 
 
@@ -219,9 +220,12 @@ def bar_label(action):
 
 
 def bar_title(action, lane):
-    owners = ", ".join(owner.name for owner in action.owners.all()) or _("no owner yet")
-    years = f"{action.start_year}" if action.start_year == action.end_year else (
-        f"{action.start_year}–{action.end_year}"
+    owners = pgettext("between the items of a list", ", ").join(owner.name for owner in action.owners.all())
+    owners = owners or _("no owner yet")
+    years = (
+        f"{action.start_year}"
+        if action.start_year == action.end_year
+        else (f"{action.start_year}–{action.end_year}")
     )
     return _("%(title)s — %(years)s, %(status)s, %(progress)s%% done. %(lane)s: %(owners)s") % {
         "title": action.title,
@@ -252,9 +256,7 @@ def layout_bars(actions, scale):
         label = fit_text(bar_label(action), max_label)
         label_width = text_width(label)
         right_aligned = left + label_width > scale.right
-        lanes[lane].bars.append(
-            Bar(action, lane, left, right, label, label_width, right_aligned)
-        )
+        lanes[lane].bars.append(Bar(action, lane, left, right, label, label_width, right_aligned))
     for lane in lanes.values():
         rows = pack_rows([(index, *bar.extent) for index, bar in enumerate(lane.bars)])
         for index, bar in enumerate(lane.bars):
@@ -586,7 +588,11 @@ def timeline_svg(snapshot, *, today=None, links=False, editable=None):
         element(
             "title",
             escape(
-                _("Roadmap timeline %(base)s–%(target)s: %(count)s actions")
+                ngettext(
+                    "Roadmap timeline %(base)s–%(target)s: %(count)s action",
+                    "Roadmap timeline %(base)s–%(target)s: %(count)s actions",
+                    len(actions),
+                )
                 % {"base": workshop.base_year, "target": workshop.target_year, "count": len(actions)}
             ),
             id="tl-title",
@@ -717,12 +723,16 @@ def draw_lane(lane, index, scale):
     ]
     y = lane.top + LANE_PAD + 14
     for line in lane.label_lines:
-        parts.append(
-            text(line, x=12, y=y, font_size=LANE_LABEL_SIZE, font_weight="bold", fill=colour)
-        )
+        parts.append(text(line, x=12, y=y, font_size=LANE_LABEL_SIZE, font_weight="bold", fill=colour))
         y += 14
     parts.append(
-        text(_("%(count)s actions") % {"count": len(lane.bars)}, x=12, y=y + 1, font_size=10, fill=MUTED)
+        text(
+            ngettext("%(count)s action", "%(count)s actions", len(lane.bars)) % {"count": len(lane.bars)},
+            x=12,
+            y=y + 1,
+            font_size=10,
+            fill=MUTED,
+        )
     )
     return element(
         "g",
