@@ -6,6 +6,7 @@ who looks at it (anonymous, facilitator or participant), and optionally what to 
 before the check (for example, submit a form to show its errors).
 """
 
+import datetime
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -17,12 +18,21 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from visions.access import remember_participant
 from visions.demo import build_demo_workshop
-from visions.models import Participant, Role
+from visions.models import Action, Participant, Phase, Role, Vision, VisionStatus, Workshop
 
-from .factories import UserFactory
+from .factories import (
+    ParticipantFactory,
+    StakeholderFactory,
+    TargetFactory,
+    UserFactory,
+    VisionFactory,
+    WorkshopFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +57,61 @@ def wrong_code(page):
         page.locator("main form button[type=submit]").last.click()
 
 
+PHASES_IN_ORDER = [value for value, _label in Phase.choices]
+
+
+def phase_page(phase):
+    return lambda w: reverse("phase_page", args=[w.pk, phase])
+
+
+def add_an_empty_issue(page):
+    form = page.locator("#issue-form")
+    form.locator("[name=title]").fill(" ")  # passes the browser's check, not the server's
+    form.locator("button[type=submit]").click()
+    page.locator("#issue-form [data-testid=error-summary]").wait_for()
+    page.wait_for_function("() => document.activeElement.matches('#issue-form [data-testid=error-summary]')")
+
+
+def vision_history(workshop):
+    vision = Vision.objects.get(workshop=workshop, status=VisionStatus.ADOPTED)
+    return reverse("vision_history", args=[workshop.pk, vision.pk])
+
+
+def demo_participant(workshop):
+    """The participant the checks look through: one who speaks for an organisation that owns an action."""
+    return (
+        Participant.objects.filter(
+            workshop=workshop, role=Role.PARTICIPANT, stakeholder__actions__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def action_edit(*, facilitator):
+    def address(workshop):
+        actions = Action.objects.filter(workshop=workshop).order_by("pk")
+        if not facilitator:
+            actions = actions.filter(owners=demo_participant(workshop).stakeholder)
+        return reverse("roadmap_action_edit", args=[workshop.pk, actions.first().pk])
+
+    return address
+
+
+def new_action(workshop):
+    return reverse("roadmap_action_create", args=[workshop.pk])
+
+
+def submit_empty_action(page):
+    form = page.get_by_test_id("action-form")
+    form.locator("[name=title]").fill(" ")
+    form.locator("button[type=submit]").click()
+    page.locator("#action-panel [data-testid=error-summary]").wait_for()
+    page.wait_for_function(
+        "() => document.activeElement.matches('#action-panel [data-testid=error-summary]')"
+    )
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -54,6 +119,7 @@ class Row:
     who: str  # "anonymous", "facilitator" or "participant"
     then: Callable | None = None  # what to do on the page before the check
     status: int = 200  # the page's status code, so that a 404 page is not checked by mistake
+    phase: str | None = None  # move the group to this phase first (participants see up to it)
 
     def __str__(self):
         return self.name
@@ -74,6 +140,32 @@ PAGES = [
     Row("password change", lambda w: reverse("password_change"), "facilitator"),
     Row("overview (facilitator)", lambda w: w.get_absolute_url(), "facilitator"),
     Row("overview (participant)", lambda w: w.get_absolute_url(), "participant"),
+    *[
+        Row(f"phase {phase} ({who})", phase_page(phase), who, phase=phase)
+        for phase in PHASES_IN_ORDER
+        for who in ("facilitator", "participant")
+    ],
+    Row(
+        "issues with errors (participant)",
+        phase_page("issues"),
+        "participant",
+        add_an_empty_issue,
+        phase="issues",
+    ),
+    Row("console", lambda w: reverse("console", args=[w.pk]), "facilitator"),
+    Row("projector", lambda w: reverse("projector", args=[w.pk]), "facilitator"),
+    Row("themes", lambda w: reverse("themes", args=[w.pk]), "facilitator"),
+    Row("vision history", vision_history, "participant"),
+    Row("roadmap builder (facilitator)", lambda w: reverse("roadmap", args=[w.pk]), "facilitator"),
+    Row("roadmap builder, action panel (facilitator)", action_edit(facilitator=True), "facilitator"),
+    Row("roadmap builder (participant)", lambda w: reverse("roadmap", args=[w.pk]), "participant"),
+    Row("roadmap builder, action panel (participant)", action_edit(facilitator=False), "participant"),
+    Row(
+        "roadmap builder, new action with errors (participant)",
+        new_action,
+        "participant",
+        submit_empty_action,
+    ),
 ]
 
 
@@ -81,8 +173,7 @@ PAGES = [
 def demo(transactional_db):
     user = UserFactory(username="a11yfac")
     workshop = build_demo_workshop(user)
-    participant = Participant.objects.filter(workshop=workshop, role=Role.PARTICIPANT).first()
-    return workshop, user, participant
+    return workshop, user, demo_participant(workshop)
 
 
 def session_cookie(live_server, who, user, participant):
@@ -116,6 +207,8 @@ def test_no_serious_or_critical_axe_violations(browser, live_server, demo, row, 
     context = browser.new_context(locale=LOCALES[language])
     context.add_cookies(session_cookie(live_server, row.who, user, participant))
     page = context.new_page()
+    if row.phase:
+        Workshop.objects.filter(pk=workshop.pk).update(phase=row.phase)
     try:
         response = page.goto(live_server.url + row.path(workshop))
         assert response.status == row.status
@@ -171,12 +264,199 @@ def test_switching_to_japanese_and_joining_by_keyboard_alone(browser, live_serve
         page.keyboard.type("ليلى 佐藤")
         tab_to(page, "#id_sector")
         page.keyboard.press("ArrowDown")  # the first sector
-        tab_to(page, 'main button[type=submit]')
+        tab_to(page, "main button[type=submit]")
         with page.expect_navigation():
             page.keyboard.press("Enter")
 
         assert page.url.endswith(workshop.get_absolute_url())
         assert "ようこそ、ليلى 佐藤さん。" in page.locator("#messages").inner_text()
         assert Participant.objects.filter(workshop=workshop, display_name="ليلى 佐藤").exists()
+    finally:
+        context.close()
+
+
+# --- a participant through every phase, by keyboard alone -----------------------------
+
+WALK_TEXT = {
+    "en": {
+        "organisation": "Mirai Care Network",
+        "vision": "In 2050 everyone can reach a doctor within 30 minutes, car or no car.",
+        "issue": "Night buses stop at 8 pm",
+        "action": "Evening shuttle trial",
+    },
+    "ja": {
+        "organisation": "みらいケアネットワーク",
+        "vision": "2050年、車がなくても誰もが30分以内に医師にかかれる。",
+        "issue": "夜のバスが20時で終わる",
+        "action": "夜間シャトルの実証",
+    },
+}
+
+
+@pytest.fixture
+def walk_workshop(transactional_db, request):
+    language = request.param
+    facilitator = UserFactory(username="walkfac")
+    workshop = WorkshopFactory(
+        facilitators=[facilitator], language=language, title="Awa 2050", phase=Phase.STAKEHOLDERS
+    )
+    government = StakeholderFactory(workshop=workshop, name="Prefectural government", sector="government")
+    aiko = ParticipantFactory(
+        workshop=workshop, display_name="Aiko", sector="government", stakeholder=government
+    )
+    ben = ParticipantFactory(workshop=workshop, display_name="Ben", sector="academia")
+    VisionFactory(workshop=workshop, statement="Every village keeps its clinic.", author=ben)
+    adopted = VisionFactory(
+        workshop=workshop, statement="Healthy ageing at home.", status=VisionStatus.ADOPTED
+    )
+    TargetFactory(workshop=workshop, vision=adopted, indicator="Care workers per 1,000 older people", unit="")
+    return language, workshop, facilitator, aiko
+
+
+def move_group(workshop, facilitator, phase):
+    """What the facilitator does on the console (covered by its own tests)."""
+    client = Client()
+    client.force_login(facilitator)
+    response = client.post(reverse("phase_move", args=[workshop.pk]), {"to": phase, "confirmed": "on"})
+    assert response.status_code in (200, 302)
+
+
+def press(page, key, *, navigates=False):
+    if navigates:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+    else:
+        page.keyboard.press(key)
+
+
+def choose_by_arrows(page, value, limit=10):
+    """Arrow down through the focused <select> until it holds `value`."""
+    for _ in range(limit):
+        if page.evaluate("() => document.activeElement.value") == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the list never reached {value}")
+
+
+@pytest.mark.parametrize("walk_workshop", list(LOCALES), indirect=True, ids=list(LOCALES))
+def test_a_participant_runs_through_every_phase_by_keyboard_alone(browser, live_server, walk_workshop):
+    language, workshop, facilitator, aiko = walk_workshop
+    text = WALK_TEXT[language]
+    context = browser.new_context(locale=LOCALES[language])
+    context.add_cookies(session_cookie(live_server, "participant", None, aiko))
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("live_workshop", args=[workshop.pk]))
+        assert page.url.endswith(reverse("phase_page", args=[workshop.pk, Phase.STAKEHOLDERS]))
+        assert page.locator("html").get_attribute("lang") == language
+
+        # 1. Stakeholders: name an organisation that is not in the room.
+        tab_to(page, "#stakeholder-form [name=name]", limit=60)
+        page.keyboard.type(text["organisation"])
+        tab_to(page, "#stakeholder-form [name=sector]")
+        choose_by_arrows(page, "citizen")
+        tab_to(page, "#stakeholder-form button[type=submit]")
+        press(page, "Enter")
+        page.locator("#organisations").get_by_text(text["organisation"]).wait_for()
+
+        # 2. Vision: endorse Ben's proposal, then propose one with a goal.
+        move_group(workshop, facilitator, Phase.VISION)
+        page.wait_for_url(f"**{reverse('phase_page', args=[workshop.pk, Phase.VISION])}")
+        assert page.locator("html").get_attribute("lang") == language
+        tab_to(page, ".vision:not(.is-adopted) .mine button[type=submit]", limit=60)
+        press(page, "Enter")
+        page.locator(".vision .mine button[aria-pressed=true]").wait_for()
+        tab_to(page, "#vision-form [name=statement]", limit=60)
+        page.keyboard.type(text["vision"])
+        tab_to(page, "#vision-form input[name=sdgs][value='11']", limit=30)
+        press(page, "Space")
+        tab_to(page, "#vision-form button[type=submit]", limit=30)
+        press(page, "Enter")
+        page.locator("#vision-list").get_by_text(text["vision"]).wait_for()
+        mine = workshop.visions.get(author=aiko)
+        assert mine.sdg_numbers == [11]
+        assert aiko.endorsements.count() == 1
+
+        # 3. Current state: add evidence for the target.
+        move_group(workshop, facilitator, Phase.CURRENT_STATE)
+        page.wait_for_url(f"**{reverse('phase_page', args=[workshop.pk, Phase.CURRENT_STATE])}")
+        tab_to(page, ".assessment-form summary", limit=60)
+        press(page, "Enter")
+        tab_to(page, ".assessment-form [name=value]")
+        page.keyboard.type("12.5")
+        tab_to(page, ".assessment-form [name=as_of]")
+        # The order of the date field's parts follows the browser's own language, not the page's:
+        # Arrow up in each part sets 1 January of this year, whatever the order.
+        for key in ["ArrowUp", "ArrowRight", "ArrowUp", "ArrowRight", "ArrowUp"]:
+            press(page, key)
+        as_of = datetime.date.fromisoformat(page.evaluate("() => document.activeElement.value"))
+        assert (as_of.month, as_of.day) == (1, 1)
+        tab_to(page, ".assessment-form [name=source]")
+        page.keyboard.type("Prefectural survey")
+        tab_to(page, ".assessment-form button[type=submit]")
+        press(page, "Enter")
+        with translation.override(language):
+            page.locator("table.assessments").get_by_text(date_format(as_of, "DATE_FORMAT")).wait_for()
+
+        # 4. Gaps and issues: add an issue, put a dot on it, score it.
+        move_group(workshop, facilitator, Phase.ISSUES)
+        page.wait_for_url(f"**{reverse('phase_page', args=[workshop.pk, Phase.ISSUES])}")
+        tab_to(page, "#issue-form [name=title]", limit=80)
+        page.keyboard.type(text["issue"])
+        tab_to(page, "#issue-form button[type=submit]")
+        press(page, "Enter")
+        page.locator("#issue-list").get_by_text(text["issue"]).wait_for()
+        issue = workshop.issues.get(title=text["issue"])
+        mine = f"#issue-{issue.pk}-mine"
+        tab_to(page, f"{mine} [data-testid=add-dot]", limit=80)
+        press(page, "Enter")
+        page.locator(f"{mine} [data-testid=my-dots]", has_text="1").wait_for()
+        tab_to(page, f"{mine} select[name=impact]", limit=80)
+        choose_by_arrows(page, "4")
+        tab_to(page, f"{mine} select[name=feasibility]")
+        choose_by_arrows(page, "3")
+        tab_to(page, f"{mine} form.score button[type=submit]")
+        press(page, "Enter")
+        page.locator(f"#issue-{issue.pk}-counts .scores").wait_for()
+        assert issue.votes.get(participant=aiko).dots == 1
+        score = issue.scores.get(participant=aiko)
+        assert (score.impact, score.feasibility) == (4, 3)
+
+        # 5. Roadmap: open the builder and propose an action that addresses the issue.
+        move_group(workshop, facilitator, Phase.ROADMAP)
+        page.wait_for_url(f"**{reverse('phase_page', args=[workshop.pk, Phase.ROADMAP])}")
+        tab_to(page, f"main a[href='{reverse('roadmap', args=[workshop.pk])}']", limit=60)
+        press(page, "Enter", navigates=True)
+        assert page.locator("html").get_attribute("lang") == language
+        tab_to(
+            page, f".roadmap-tools a[href='{reverse('roadmap_action_create', args=[workshop.pk])}']", limit=60
+        )
+        press(page, "Enter")
+        page.locator("#action-panel.open").wait_for()
+        page.wait_for_function(
+            "() => document.activeElement.id === 'panel-heading'"
+        )  # focus moved into the panel
+        tab_to(page, "#action-panel [name=title]")
+        page.keyboard.type(text["action"])
+        tab_to(page, f"#action-panel input[name=owners][value='{aiko.stakeholder_id}']")
+        press(page, "Space")
+        tab_to(page, f"#action-panel input[name=addresses][value='{issue.pk}']", limit=60)
+        press(page, "Space")
+        tab_to(page, "#action-panel button[type=submit]", limit=60)
+        press(page, "Enter")
+        page.locator("#actions-table th").get_by_text(text["action"]).wait_for()
+        action = workshop.actions.get(title=text["action"])
+        assert list(action.owners.all()) == [aiko.stakeholder]
+        assert list(action.addresses.all()) == [issue]
+
+        # 6. Commit and export: back to the live workshop, to the downloads.
+        move_group(workshop, facilitator, Phase.EXPORT)
+        tab_to(page, f"main a[href='{workshop.get_absolute_url()}']", limit=10)
+        press(page, "Enter", navigates=True)
+        tab_to(page, f"main a[href='{reverse('live_workshop', args=[workshop.pk])}']", limit=60)
+        press(page, "Enter", navigates=True)
+        assert page.url.endswith(reverse("phase_page", args=[workshop.pk, Phase.EXPORT]))
+        assert page.locator("html").get_attribute("lang") == language
+        tab_to(page, f"main a[href='{reverse('workshop_export_pdf', args=[workshop.pk])}']", limit=60)
     finally:
         context.close()

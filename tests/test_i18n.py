@@ -4,6 +4,7 @@ Also: the switch on every page, sector and SDG names in both languages, and a co
 Japanese catalogue. The Japanese pages need the compiled catalogue (scripts/setup.sh).
 """
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -13,17 +14,38 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from visions.i18n import accepted_languages, language_chosen_by_person
-from visions.models import Sector
+from visions.models import Activity, Sector
+from visions.pdf import render_workshop_html
+from visions.snapshot import load_snapshot
 
 from .conftest import join_as
-from .factories import ParticipantFactory, UserFactory, VisionFactory, WorkshopFactory
+from .factories import (
+    ActionFactory,
+    AssessmentFactory,
+    IssueFactory,
+    ParticipantFactory,
+    StakeholderFactory,
+    TargetFactory,
+    UserFactory,
+    VisionFactory,
+    WorkshopFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+@pytest.fixture(autouse=True)
+def language_left_as_found():
+    """A request leaves its language active in the thread; later test modules expect the default."""
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 def page_language(response):
@@ -205,3 +227,72 @@ def test_the_japanese_catalogue_is_complete_and_well_formed():
     assert "untranslated" not in result.stderr
     assert "fuzzy" not in result.stderr
     assert re.match(r"\d+ translated messages\.$", result.stderr.strip())
+
+
+# --- the live pages and the PDF ---------------------------------------------------------
+
+
+def test_the_console_says_what_happened_in_the_page_language(facilitator, japanese_workshop):
+    author = ParticipantFactory(workshop=japanese_workshop, display_name="Aiko")
+    issue = IssueFactory(workshop=japanese_workshop, title="Night buses", author=author)
+    Activity.record(japanese_workshop, "created", issue, actor=author, summary=issue.title)
+    Activity.record(japanese_workshop, "made_up", None, actor=author)  # an unknown verb reads as stored
+    url = reverse("console", args=[japanese_workshop.pk])
+
+    english = as_facilitator(browser("en"), facilitator).get(url).content.decode()
+    japanese = as_facilitator(browser("ja"), facilitator).get(url).content.decode()
+
+    assert "<bdi>Aiko</bdi></strong> created issue: <span" in english
+    assert "<bdi>Aiko</bdi></strong> ［課題］作成：<span" in japanese
+    assert "［ワークショップ］made_up" in japanese
+
+
+def test_a_vision_history_speaks_the_page_language(facilitator, japanese_workshop):
+    vision = VisionFactory(workshop=japanese_workshop)
+    Activity.record(japanese_workshop, "hidden", vision, actor=facilitator, changes={"hidden": [False, True]})
+    url = reverse("vision_history", args=[japanese_workshop.pk, vision.pk])
+
+    english = as_facilitator(browser("en"), facilitator).get(url).content.decode()
+    japanese = as_facilitator(browser("ja"), facilitator).get(url).content.decode()
+
+    assert (
+        "hid vision" in english and 'hidden: <del dir="auto">no</del> → <ins dir="auto">yes</ins>' in english
+    )
+    assert (
+        "［ビジョン］非表示に" in japanese
+        and '非表示：<del dir="auto">なし</del> → <ins dir="auto">あり</ins>' in japanese
+    )
+
+
+def test_assessment_dates_are_written_the_way_the_page_language_writes_them(facilitator, japanese_workshop):
+    vision = VisionFactory(workshop=japanese_workshop, status="adopted")
+    target = TargetFactory(workshop=japanese_workshop, vision=vision)
+    AssessmentFactory(target=target, as_of=datetime.date(2025, 4, 1))
+    url = reverse("phase_page", args=[japanese_workshop.pk, "current_state"])
+
+    english = as_facilitator(browser("en"), facilitator).get(url).content.decode()
+    japanese = as_facilitator(browser("ja"), facilitator).get(url).content.decode()
+
+    assert '<time datetime="2025-04-01">April 1, 2025</time>' in english
+    assert '<time datetime="2025-04-01">2025年4月1日</time>' in japanese
+
+
+@pytest.mark.parametrize(
+    "language, mark, date, by_year",
+    [("en", ">G</span>", "April 1, 2025", ">By</th>"), ("ja", ">官</span>", "2025年4月1日", ">達成年</th>")],
+)
+def test_the_pdf_marks_sectors_with_a_letter_and_dates_in_the_workshops_language(
+    facilitator, language, mark, date, by_year
+):
+    workshop = WorkshopFactory(language=language, facilitators=[facilitator])
+    government = StakeholderFactory(workshop=workshop, sector="government")
+    vision = VisionFactory(workshop=workshop, status="adopted")
+    AssessmentFactory(target=TargetFactory(workshop=workshop, vision=vision), as_of=datetime.date(2025, 4, 1))
+    ActionFactory(workshop=workshop).owners.add(government)
+
+    with translation.override("en" if language == "ja" else "ja"):  # the page's language does not matter
+        html = render_workshop_html(load_snapshot(workshop))
+
+    assert f'<span class="sector sector-government">{mark[1:]}' in html
+    assert f">{date}</td>" in html
+    assert by_year in html
