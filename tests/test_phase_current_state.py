@@ -77,3 +77,15 @@ def test_authors_delete_their_own_assessment(room, target):
 def test_without_an_adopted_vision_there_is_nothing_to_assess(room):
     page = room.participant.get(url("phase_page", room.workshop, Phase.CURRENT_STATE)).content.decode()
     assert "No vision has been adopted yet" in page
+
+
+def test_each_targets_assessment_form_has_its_own_field_ids():
+    """Two targets on one page: a label must point at its own target's field."""
+    import re
+
+    from visions.phase_views import assessment_form
+
+    first, second = assessment_form(1).as_div(), assessment_form(2).as_div()
+    ids_first = set(re.findall(r'id="([^"]+)"', first))
+    ids_second = set(re.findall(r'id="([^"]+)"', second))
+    assert ids_first and not ids_first & ids_second

@@ -333,6 +333,13 @@ def target_rows(workshop_id, ids=None):
     return rows
 
 
+def assessment_form(target_id, *args, **kwargs):
+    """One target's assessment form; its field ids name the target, as every target has one on the page."""
+    form = AssessmentForm(*args, auto_id=f"target-{target_id}-%s", **kwargs)
+    form.target_id = target_id
+    return form
+
+
 class CurrentStateBoard(Board):
     phase = Phase.CURRENT_STATE
     template = "phases/current_state.html"
@@ -341,7 +348,7 @@ class CurrentStateBoard(Board):
         rows = target_rows(viewer.workshop_id)
         bound = context.get("assessment_form")
         for row in rows:
-            row.form = bound if bound is not None and bound.target_id == row.target.pk else AssessmentForm()
+            row.form = bound if bound is not None and bound.target_id == row.target.pk else assessment_form(row.target.pk)
         return {"target_rows": rows, "has_adopted": self.has_adopted(viewer)}
 
     def has_adopted(self, viewer):
@@ -354,7 +361,7 @@ class CurrentStateBoard(Board):
             # A newly adopted vision brings another set of targets: the (short) list is redone.
             rows = target_rows(viewer.workshop_id)
             for row in rows:
-                row.form = AssessmentForm()
+                row.form = assessment_form(row.target.pk)
             return [Fragment("phases/current_state.html#target_list", rows)]
         ids = changes.all_ids("target")
         if not ids:
@@ -366,7 +373,7 @@ class CurrentStateBoard(Board):
             if row is None:
                 fragments.append(Fragment.delete(f"target-{pk}"))
             elif changes.appeared("target", pk):
-                row.form = AssessmentForm()
+                row.form = assessment_form(row.target.pk)
                 fragments += Fragment.upsert(
                     "phases/current_state.html#target_card", row, f"target-{pk}", "target-list"
                 )
@@ -1435,8 +1442,7 @@ def target_delete(request, pk, item_id):
 def assessment_add(request, pk, target_id):
     viewer = live.viewer_for(request, pk)
     target = get_object_or_404(Target, workshop_id=pk, pk=target_id, vision__status=VisionStatus.ADOPTED)
-    form = AssessmentForm(request.POST, instance=Assessment(target=target, author_id=viewer.participant_id))
-    form.target_id = target.pk
+    form = assessment_form(target.pk, request.POST, instance=Assessment(target=target, author_id=viewer.participant_id))
     try:
         with contribution(viewer, Phase.CURRENT_STATE) as workshop:
             saved = form.is_valid()
@@ -1457,8 +1463,7 @@ def assessment_add(request, pk, target_id):
                     if not had_issue:
                         issue = Issue.objects.get(target=target, origin=IssueOrigin.DERIVED)
                         live.record(viewer, "created", issue, summary=issue.title)
-                form = AssessmentForm()
-                form.target_id = target.pk
+                form = assessment_form(target.pk)
     except Refused as refusal:
         return refused(request, viewer, refusal)
     back = phase_url(pk, Phase.CURRENT_STATE) + f"#target-{target.pk}"
