@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .access import membership
-from .live import Refused
+from .live import Refused, last_activity_id
 from .models import Action, Activity, Milestone, Target, Workshop
 from .roadmap import (
     action_rows,
@@ -104,11 +104,6 @@ def roadmap_changed_since(workshop, since):
     )
 
 
-def latest_activity_id(workshop):
-    latest = Activity.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first()
-    return latest or 0
-
-
 def out_of_range_rows(snapshot):
     """(kind, object, years) for each derived.coverage out-of-range finding."""
     rows = []
@@ -158,7 +153,7 @@ def roadmap_context(request, member, *, panel=None, notice=""):
         "progress_milestones": progress_by_milestone(snapshot.actions, milestones),
         "status_choices": Action._meta.get_field("status").choices,
         "priority_form": PriorityForm(instance=workshop) if member.is_facilitator else None,
-        "since": latest_activity_id(workshop),
+        "since": last_activity_id(workshop.pk),
         "panel": panel,
         "notice": notice,
     }
