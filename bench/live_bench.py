@@ -171,7 +171,7 @@ def session_cookie_for(participant):
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
 
-    from visions.access import remember_participant
+    from visions.live.access import remember_participant
 
     store = SessionStore()
     remember_participant(store, participant)
@@ -182,7 +182,7 @@ def session_cookie_for(participant):
 def open_pages(workshop, people):
     """The poll address each participant's open issues page carries (as the page renders it)."""
     from visions import live
-    from visions.phase_views import PAGE_PHASE, poll_url
+    from visions.phases.live_views import PAGE_PHASE, poll_url
 
     since = live.last_activity_id(workshop.pk)
     return [

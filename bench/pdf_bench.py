@@ -50,7 +50,7 @@ def workshops():
 
     made = []
     try:
-        from visions.demo import build_demo_workshop
+        from visions.demo.builder import build_demo_workshop
     except ImportError:
         pass
     else:
@@ -69,9 +69,9 @@ def main():
     setup_django()
     import resource
 
-    from visions import pdf_engine
-    from visions.pdf import check_pdf_size, render_html_to_pdf, render_workshop_html
-    from visions.snapshot import load_snapshot
+    from visions.documents import pdf_engine
+    from visions.documents.pdf import check_pdf_size, render_html_to_pdf, render_workshop_html
+    from visions.documents.snapshot import load_snapshot
 
     started = time.perf_counter()
     pdf_engine.warm_up()

@@ -41,7 +41,7 @@ def page_html(svg):
 def workshops():
     from tests.factories import WorkshopFactory
     from tests.roadmap_data import build_roadmap
-    from visions.demo import build_demo_workshop
+    from visions.demo.builder import build_demo_workshop
 
     small = WorkshopFactory(title="Ten actions")
     build_roadmap(small, 10, seed=3)
@@ -54,8 +54,8 @@ def main():
     from playwright.sync_api import sync_playwright
     from weasyprint import HTML
 
-    from visions.snapshot import load_snapshot
-    from visions.timeline import timeline_svg
+    from visions.documents.snapshot import load_snapshot
+    from visions.documents.timeline import timeline_svg
 
     OUT.mkdir(exist_ok=True)
     connection.creation.create_test_db(verbosity=0)

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from .factories import ParticipantFactory, UserFactory, WorkshopFactory
+from tests.factories import ParticipantFactory, UserFactory, WorkshopFactory
 
 # Live-server browser tests run Django's ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,7 +61,7 @@ def participant(workshop):
 
 def join_as(client, participant):
     """Make `client`'s session belong to `participant`, as joining does."""
-    from visions.access import remember_participant
+    from visions.live.access import remember_participant
 
     session = client.session
     remember_participant(session, participant)

@@ -7,7 +7,7 @@ import random
 
 from visions.models import Action, ActionDependency, ActionIssue, ActionOwner, ActionStatus, Milestone, Sector
 
-from .factories import IssueFactory, StakeholderFactory
+from tests.factories import IssueFactory, StakeholderFactory
 
 WORDS = [
     "Community care hubs",

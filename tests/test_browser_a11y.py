@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from visions.access import remember_participant
-from visions.demo import build_demo_workshop
+from visions.live.access import remember_participant
+from visions.demo.builder import build_demo_workshop
 from visions.models import Action, Assessment, Participant, Phase, Role, Vision, VisionStatus, Workshop
 
-from .factories import (
+from tests.factories import (
     ParticipantFactory,
     StakeholderFactory,
     TargetFactory,

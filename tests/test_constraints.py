@@ -35,7 +35,7 @@ from visions.models import (
     Workshop,
 )
 
-from .factories import (
+from tests.factories import (
     ActionFactory,
     AssessmentFactory,
     IssueFactory,

@@ -18,11 +18,11 @@ from django.utils import translation
 
 from visions.i18n import accepted_languages, language_chosen_by_person
 from visions.models import Activity, Sector
-from visions.pdf import render_workshop_html
-from visions.snapshot import load_snapshot
+from visions.documents.pdf import render_workshop_html
+from visions.documents.snapshot import load_snapshot
 
-from .conftest import join_as
-from .factories import (
+from tests.conftest import join_as
+from tests.factories import (
     ActionFactory,
     AssessmentFactory,
     IssueFactory,

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from visions.models import Participant, Stakeholder, Workshop
 
-from .factories import WorkshopFactory
+from tests.factories import WorkshopFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from visions.models import Workshop
-from visions.workshop_file import MAX_FILE_BYTES, dumps, export_document, import_document
+from visions.documents.workshop_file import MAX_FILE_BYTES, dumps, export_document, import_document
 
-from .factories import UserFactory
-from .test_workshop_file import full_document
+from tests.factories import UserFactory
+from tests.documents.test_workshop_file import full_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +81,7 @@ def test_pdf_is_rendered_to_the_file(imported, tmp_path):
 
 
 def test_a_workshop_too_large_for_a_pdf_is_a_clear_error(imported, tmp_path, monkeypatch):
-    from visions import pdf
+    from visions.documents import pdf
 
     monkeypatch.setitem(pdf.PDF_LIMITS, "actions", (0, pdf.PDF_LIMITS["actions"][1]))
     path = tmp_path / "roadmap.pdf"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import models
+from visions import models
 
 
 class WorkshopScopedAdmin(admin.ModelAdmin):

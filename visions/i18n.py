@@ -10,8 +10,8 @@ A workshop's language is only used for people who belong to it, so that a strang
 from django.conf import settings
 from django.utils import translation
 
-from .access import SESSION_KEY, session_participant_id
-from .models import Workshop
+from visions.live.access import SESSION_KEY, session_participant_id
+from visions.models import Workshop
 
 
 def supported(code):

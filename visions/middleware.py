@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from .live import Refused
+from visions.live import Refused
 
 
 class RefusalMiddleware:

@@ -3,15 +3,15 @@
 Lanes (which sector an action belongs to), the backwards milestone series,
 cycle refusal and progress weighted by duration live here so that the page, the
 timeline and the PDF agree. Coverage, order and range findings are
-visions.derived.compute_coverage, read from the snapshot.
+visions.documents.derived.compute_coverage, read from the snapshot.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .derived import find_cycle
-from .models import ActionStatus, Sector
+from visions.documents.derived import find_cycle
+from visions.models import ActionStatus, Sector
 
 JOINT = "joint"
 UNASSIGNED = "unassigned"
@@ -156,7 +156,7 @@ def progress_by_milestone(actions, milestones):
 def may_edit_action(member, action):
     """The facilitator, or a participant who speaks for one of the action's owners.
 
-    `member` is a visions.access.Membership; reads the prefetched owners.
+    `member` is a visions.live.access.Membership; reads the prefetched owners.
     """
     if member.is_facilitator:
         return True

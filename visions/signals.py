@@ -4,7 +4,7 @@ from django.db import IntegrityError
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from .models import Action, Vision
+from visions.models import Action, Vision
 
 
 def _check_same_workshop(instance, model, pk_set):

@@ -5,7 +5,7 @@ from django.urls import path
 urlpatterns = []
 
 # --- core: workshops, join, overview, workshop file (visions/views.py) ---
-from . import views  # noqa: E402
+from visions.workshops import views  # noqa: E402
 
 urlpatterns += [
     path("", views.home, name="home"),
@@ -20,7 +20,7 @@ urlpatterns += [
 ]
 
 # --- exports: PDF and CSV (visions/export_views.py) ---
-from . import export_views  # noqa: E402
+from visions.phases import export as export_views  # noqa: E402
 
 urlpatterns += [
     path("workshops/<int:pk>/export.pdf", export_views.workshop_export_pdf, name="workshop_export_pdf"),
@@ -31,7 +31,7 @@ urlpatterns += [
 ]
 
 # --- roadmap builder (visions/roadmap_views.py) ---
-from . import roadmap_views  # noqa: E402
+from visions.phases import roadmap as roadmap_views  # noqa: E402
 
 urlpatterns += [
     path("workshops/<int:pk>/roadmap/", roadmap_views.roadmap, name="roadmap"),
@@ -76,7 +76,7 @@ urlpatterns += [
 ]
 
 # --- live workshop phases (visions/phase_views.py) ---
-from . import phase_views  # noqa: E402
+from visions.phases import live_views as phase_views  # noqa: E402
 
 _live = "workshops/<int:pk>/live/"
 urlpatterns += [

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from visions.models import Workshop
-from visions.workshop_file import dumps, export_document
+from visions.documents.workshop_file import dumps, export_document
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if not output:
                 raise CommandError("A PDF needs a file to go to: add -o FILE.")
             # Imported here: the PDF path is the only one that needs it.
-            from visions.pdf import PdfExportError, render_workshop_pdf
+            from visions.documents.pdf import PdfExportError, render_workshop_pdf
 
             try:
                 pdf = render_workshop_pdf(workshop)

@@ -6,7 +6,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from visions.workshop_file import MAX_FILE_BYTES, WorkshopFileError, import_document, load_bytes
+from visions.documents.workshop_file import MAX_FILE_BYTES, WorkshopFileError, import_document, load_bytes
 
 
 class Command(BaseCommand):

@@ -1,0 +1,271 @@
+"""Export -> import -> export gives the same document apart from keys: nothing is lost."""
+
+import copy
+import datetime
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from visions.documents.workshop_file import dumps, export_document, import_document, load_bytes
+
+from tests.documents.test_workshop_file import full_document
+
+PREFIXES = {
+    "stakeholders": "s",
+    "participants": "p",
+    "visions": "v",
+    "targets": "t",
+    "issues": "i",
+    "milestones": "m",
+    "actions": "a",
+}
+
+
+def canonical(document):
+    """The document without `derived`, each key renamed to what an export writes at its position."""
+    document = copy.deepcopy(document)
+    document.pop("derived", None)
+    renamed = {
+        section: {item["key"]: f"{prefix}{n}" for n, item in enumerate(document.get(section, []), start=1)}
+        for section, prefix in PREFIXES.items()
+    }
+    for section in PREFIXES:
+        for item in document.get(section, []):
+            item["key"] = renamed[section][item["key"]]
+
+    def one(section, key):
+        return None if key is None else renamed[section][key]
+
+    for p in document["participants"]:
+        p["stakeholder"] = one("stakeholders", p["stakeholder"])
+    for v in document["visions"]:
+        v["author"] = one("participants", v["author"])
+        v["endorsed_by"] = [one("participants", k) for k in v["endorsed_by"]]
+    for t in document["targets"]:
+        t["vision"] = one("visions", t["vision"])
+    for a in document["assessments"]:
+        a["target"] = one("targets", a["target"])
+        a["author"] = one("participants", a["author"])
+    for i in document["issues"]:
+        i["target"] = one("targets", i["target"])
+        i["author"] = one("participants", i["author"])
+        for row in i["votes"] + i["scores"]:
+            row["participant"] = one("participants", row["participant"])
+    for m in document["milestones"]:
+        m["proposed_by"] = one("participants", m["proposed_by"])
+    for a in document["actions"]:
+        a["owners"] = [one("stakeholders", k) for k in a["owners"]]
+        a["milestone"] = one("milestones", a["milestone"])
+        a["addresses"] = [one("issues", k) for k in a["addresses"]]
+        a["depends_on"] = [one("actions", k) for k in a["depends_on"]]
+    return document
+
+
+def through_the_app(document):
+    """Import the document's bytes, as the command does, and export the new workshop."""
+    workshop = import_document(load_bytes(dumps(document).encode("utf-8")))
+    return export_document(workshop)
+
+
+def assert_round_trip(document):
+    first = through_the_app(document)
+    assert canonical(first) == canonical(document)
+    second = through_the_app(first)
+    assert dumps(second) == dumps(first)
+    return first
+
+
+@pytest.mark.django_db
+def test_the_full_document_survives_the_round_trip():
+    exported = assert_round_trip(full_document())
+    assert exported["stakeholders"][0] == {
+        "key": "s1", "name": "Prefectural government", "sector": "government", "discipline": "public policy",
+    }
+    assert exported["visions"][1]["sdgs"] == [11, 3, 17]
+    assert exported["visions"][1]["endorsed_by"] == ["p3", "p2"]
+    assert exported["actions"][1]["depends_on"] == ["a1", "a3"]
+    assert exported["issues"][0]["theme"] == "mobility"
+    assert [v["hidden"] for v in exported["visions"]] == [True, False, False]
+    assert [i["hidden"] for i in exported["issues"]] == [False, False, False, True]
+
+
+@pytest.mark.django_db
+def test_the_derived_section_is_written_from_the_app():
+    derived = through_the_app(full_document())["derived"]
+    walk, lonely = derived["gaps"]
+    # Two assessments share 2025-04-01; the later one in the file is the current value.
+    assert walk == {
+        "target": "t1", "baseline": 70.0, "current": 74.0, "gap": 16.0, "progress": 0.2,
+        "required_pace": 16.0 / 25, "trend": walk["trend"], "projected": walk["projected"], "on_track": True,
+    }
+    # Least squares over (2023, 70), (2025, 72.5), (2025, 74).
+    assert walk["trend"] == pytest.approx(1.625)
+    mean_year, mean_value = (2023 + 2025 + 2025) / 3, (70 + 72.5 + 74) / 3
+    assert walk["projected"] == pytest.approx(mean_value + 1.625 * (2050 - mean_year))
+    assert lonely["target"] == "t2"
+    assert lonely["trend"] is lonely["projected"] is lonely["on_track"] is None
+    assert derived["coverage"] == {
+        "unaddressed_issues": ["i3"],
+        "order_violations": [["a2", "a3"]],
+        "out_of_range": ["a4"],
+    }
+
+
+@pytest.mark.django_db
+def test_derived_numbers_that_overflow_are_written_as_null():
+    document = full_document()
+    document["targets"][0]["target_value"] = 1.7e308
+    document["assessments"] = [
+        {"target": "walk", "value": value, "as_of": as_of, "source": "", "note": "", "author": None}
+        for value, as_of in [(-1.7e308, "2020-01-01"), (1.0e308, "2024-01-01")]
+    ]
+    del document["issues"][2]
+    document["actions"][1]["addresses"] = []
+    exported = assert_round_trip(document)
+    gap = exported["derived"]["gaps"][0]
+    assert gap["gap"] == 1.7e308 - 1.0e308
+    # current - baseline and the least-squares sums overflow to infinity.
+    assert gap["progress"] is gap["trend"] is gap["projected"] is None
+    assert json.loads(dumps(exported)) == exported
+
+
+# ---------------------------------------------------------------- generated workshops
+
+TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=12)
+TITLE = TEXT.filter(bool)
+KEY = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), min_size=1, max_size=4)
+YEAR = st.integers(1900, 2300)
+SECTORS = ["government", "academia", "industry", "citizen"]
+NUMBER = st.one_of(
+    st.integers(-(2**53), 2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 0.1, 72.5, 100]),
+)
+
+
+def keys(draw, most):
+    return draw(st.lists(KEY, max_size=most, unique=True))
+
+
+def some(draw, keys, most=3):
+    return draw(st.lists(st.sampled_from(keys), unique=True, max_size=most)) if keys else []
+
+
+def maybe(draw, keys):
+    return draw(st.none() | st.sampled_from(keys)) if keys else None
+
+
+@st.composite
+def workshop_documents(draw):
+    base_year = draw(st.integers(1900, 2299))
+    target_year = draw(st.integers(base_year + 1, 2300))
+    s_keys, p_keys, v_keys = keys(draw, 3), keys(draw, 4), keys(draw, 3)
+    t_keys = keys(draw, 4) if v_keys else []
+    m_keys, a_keys = keys(draw, 3), keys(draw, 5)
+
+    stakeholders = [
+        {"key": k, "name": draw(TITLE), "sector": draw(st.sampled_from(SECTORS)), "discipline": draw(TEXT)}
+        for k in s_keys
+    ]
+    participants = [
+        {"key": k, "display_name": draw(TITLE),
+         "role": draw(st.sampled_from(["facilitator", "participant", "observer"])),
+         "sector": draw(st.sampled_from(["", *SECTORS])),
+         "discipline": draw(TEXT), "stakeholder": maybe(draw, s_keys)}
+        for k in p_keys
+    ]
+    adopted = draw(st.none() | st.sampled_from(v_keys)) if v_keys else None
+    visions = [
+        {"key": k, "statement": draw(TITLE), "target_year": draw(YEAR),
+         "sdgs": draw(st.lists(st.integers(1, 17), unique=True, max_size=4)),
+         "status": "adopted" if k == adopted else draw(st.sampled_from(["proposed", "archived"])),
+         "author": maybe(draw, p_keys), "endorsed_by": some(draw, p_keys), "hidden": draw(st.booleans())}
+        for k in v_keys
+    ]
+    targets = [
+        {"key": k, "vision": draw(st.sampled_from(v_keys)), "indicator": draw(TITLE), "unit": draw(TEXT),
+         "direction": draw(st.sampled_from(["increase", "decrease"])), "target_value": draw(NUMBER),
+         "target_year": draw(YEAR)}
+        for k in t_keys
+    ]
+    assessments = [
+        {"target": draw(st.sampled_from(t_keys)), "value": draw(NUMBER),
+         "as_of": draw(st.dates(datetime.date(1900, 1, 1), datetime.date(2300, 12, 31))).isoformat(),
+         "source": draw(TEXT), "note": draw(TEXT), "author": maybe(draw, p_keys)}
+        for _ in range(draw(st.integers(0, 6) if t_keys else st.just(0)))
+    ]
+    # Every assessed target has its derived issue in the file; others may have one too.
+    assessed = {a["target"] for a in assessments}
+    derived_targets = [k for k in t_keys if k in assessed or draw(st.booleans())]
+    participant_issue_count = draw(st.integers(0, 4))
+    i_keys = draw(st.lists(KEY, min_size=len(derived_targets) + participant_issue_count,
+                           max_size=len(derived_targets) + participant_issue_count, unique=True))
+    origins = [("derived", t) for t in derived_targets] + [("participant", None)] * participant_issue_count
+    origins = draw(st.permutations(origins))
+
+    def rows(make):
+        return [make(p) for p in some(draw, p_keys, 4)]
+
+    issues = [
+        {"key": k, "title": draw(TITLE), "description": draw(TEXT), "origin": origin, "target": target,
+         "theme": draw(st.none() | st.sampled_from(["mobility", "データ", "care"])),
+         "author": maybe(draw, p_keys),
+         "votes": rows(lambda p: {"participant": p, "dots": draw(st.integers(1, 32767))}),
+         "scores": rows(lambda p: {"participant": p, "impact": draw(st.integers(1, 5)),
+                                   "feasibility": draw(st.integers(1, 5))}),
+         "hidden": draw(st.booleans())}
+        for k, (origin, target) in zip(i_keys, origins, strict=True)
+    ]
+    milestones = [
+        {"key": k, "year": draw(YEAR), "title": draw(TITLE), "description": draw(TEXT),
+         "accepted": draw(st.booleans()), "proposed_by": maybe(draw, p_keys)}
+        for k in m_keys
+    ]
+
+    # Acyclic: an action depends only on actions earlier in a drawn order.
+    rank = dict(zip(a_keys, draw(st.permutations(range(len(a_keys)))), strict=True))
+    actions = []
+    for k in a_keys:
+        start = draw(YEAR)
+        actions.append(
+            {"key": k, "title": draw(TITLE), "description": draw(TEXT), "owners": some(draw, s_keys),
+             "start_year": start, "end_year": draw(st.integers(start, 2300)),
+             "milestone": maybe(draw, m_keys),
+             "addresses": some(draw, [i["key"] for i in issues]),
+             "depends_on": some(draw, [o for o in a_keys if rank[o] < rank[k]]),
+             "status": draw(st.sampled_from(["planned", "in_progress", "done", "dropped"])),
+             "progress": draw(st.integers(0, 100))}
+        )
+    return {
+        "format": "futurecenter-workshop",
+        "version": 1,
+        "workshop": {"title": draw(TITLE), "theme": draw(TEXT), "region": draw(TEXT),
+                     "language": draw(st.sampled_from(["en", "ja"])), "base_year": base_year,
+                     "target_year": target_year,
+                     "phase": draw(st.sampled_from(["stakeholders", "vision", "current_state", "issues",
+                                                    "roadmap", "export"])),
+                     "locked": draw(st.booleans()), "dot_budget": draw(st.integers(0, 32767)),
+                     "priority_count": draw(st.integers(0, 32767))},
+        "stakeholders": stakeholders,
+        "participants": participants,
+        "visions": visions,
+        "targets": targets,
+        "assessments": assessments,
+        "issues": issues,
+        "milestones": milestones,
+        "actions": actions,
+        "derived": {"gaps": [], "coverage": {}},
+    }
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(workshop_documents())
+def test_generated_workshops_survive_the_round_trip(document):
+    assert_round_trip(document)

@@ -1,0 +1,203 @@
+"""A whole workshop loaded at once, with its derived numbers.
+
+The overview page, the PDF and the workshop file all read a WorkshopSnapshot, so
+they show the same numbers, and loading one costs a fixed number of queries
+whatever the workshop's size.
+"""
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from visions.documents.derived import Coverage, TargetGap, compute_coverage, target_gap
+from visions.models import (
+    Action,
+    ActionDependency,
+    Assessment,
+    Issue,
+    Participant,
+    Role,
+    Sector,
+    Stakeholder,
+    Target,
+    Vision,
+    VisionStatus,
+    Workshop,
+)
+
+
+def blau_index(counts):
+    """1 − Σ p² over the categories' shares; 0 for nobody or one category."""
+    total = sum(counts)
+    if total == 0:
+        return 0.0
+    return 1.0 - sum((c / total) ** 2 for c in counts)
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    assessments: list
+    gap: TargetGap | None
+
+
+@dataclass
+class IssueRow:
+    issue: Issue
+    dots: int
+    voters: int
+    mean_impact: float | None
+    mean_feasibility: float | None
+    addressed: bool
+
+
+@dataclass
+class WorkshopSnapshot:
+    workshop: Workshop
+    stakeholders: list
+    participants: list
+    visions: list
+    targets: list  # TargetRow
+    issues: list  # IssueRow, in id order
+    themes: list
+    milestones: list
+    actions: list
+    dependencies: list  # (action, prerequisite)
+    coverage: Coverage
+    sector_counts: dict = field(default_factory=dict)
+    discipline_counts: dict = field(default_factory=dict)
+
+    @property
+    def adopted_vision(self):
+        return next((v for v in self.visions if v.status == VisionStatus.ADOPTED), None)
+
+    @property
+    def sector_diversity(self):
+        return blau_index(list(self.sector_counts.values()))
+
+    @property
+    def missing_sectors(self):
+        return [s for s in Sector if self.sector_counts.get(s.value, 0) == 0]
+
+    @property
+    def issues_by_votes(self):
+        """Every issue, hidden ones too (facilitators see them), most dots first."""
+        return sorted(self.issues, key=lambda row: (-row.dots, row.issue.pk))
+
+    @property
+    def agenda_by_votes(self):
+        """The issues on the agenda (not hidden by a facilitator), most dots first."""
+        return [row for row in self.issues_by_votes if not row.issue.hidden]
+
+    @property
+    def prioritised_issue_ids(self):
+        """The workshop's top `priority_count` issues by votes: the ones the roadmap must address."""
+        return {row.issue.pk for row in self.agenda_by_votes[: self.workshop.priority_count]}
+
+    def without_hidden(self):
+        """The workshop as its documents show it: contributions a facilitator hid are left out.
+
+        The workshop file keeps them (marked hidden); the PDF and the CSV files do not.
+        """
+        return dataclasses.replace(
+            self,
+            visions=[v for v in self.visions if not v.hidden],
+            issues=[row for row in self.issues if not row.issue.hidden],
+        )
+
+    def gap_for(self, target):
+        return next((row.gap for row in self.targets if row.target.pk == target.pk), None)
+
+
+def load_snapshot(workshop):
+    """Load everything of `workshop` in a fixed number of queries."""
+    stakeholders = list(Stakeholder.objects.filter(workshop=workshop))
+    participants = list(Participant.objects.filter(workshop=workshop).select_related("stakeholder"))
+    visions = list(
+        Vision.objects.filter(workshop=workshop)
+        .select_related("author")
+        .prefetch_related("goals", "endorsements__participant")
+    )
+    targets = list(
+        Target.objects.filter(workshop=workshop)
+        .select_related("vision")
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("author").order_by("id"))
+        )
+    )
+    issues = list(
+        Issue.objects.filter(workshop=workshop)
+        .select_related("theme", "target", "author")
+        .prefetch_related("votes__participant", "scores__participant")
+    )
+    actions = list(
+        Action.objects.filter(workshop=workshop)
+        .select_related("milestone")
+        .prefetch_related("owners", "addresses", "depends_on")
+        .order_by("id")
+    )
+    for action in actions:
+        # What pages and documents list as "issues addressed": not what a facilitator hid.
+        action.visible_addresses = [issue for issue in action.addresses.all() if not issue.hidden]
+    milestones = list(workshop.milestones.select_related("proposed_by"))
+    themes = list(workshop.themes.all())
+
+    actions_by_id = {a.pk: a for a in actions}
+    dependencies = [
+        (actions_by_id[link.action_id], actions_by_id[link.prerequisite_id])
+        for link in ActionDependency.objects.filter(action__workshop=workshop).order_by("id")
+    ]
+    addressed = {issue.pk for action in actions for issue in action.addresses.all()}
+
+    target_rows = [TargetRow(t, list(t.assessments.all()), target_gap(t, t.assessments.all())) for t in targets]
+
+    issue_rows = []
+    for issue in issues:
+        votes = list(issue.votes.all())
+        scores = list(issue.scores.all())
+        issue_rows.append(
+            IssueRow(
+                issue=issue,
+                dots=sum(v.dots for v in votes),
+                voters=len(votes),
+                mean_impact=sum(s.impact for s in scores) / len(scores) if scores else None,
+                mean_feasibility=sum(s.feasibility for s in scores) / len(scores) if scores else None,
+                addressed=issue.pk in addressed,
+            )
+        )
+
+    coverage = compute_coverage(
+        workshop.base_year,
+        workshop.target_year,
+        targets,
+        # A proposal the facilitator has not accepted is not yet part of the roadmap.
+        [m for m in milestones if m.accepted],
+        actions,
+        # A hidden issue was moderated away (spam, a duplicate): it is no longer on the agenda.
+        [issue for issue in issues if not issue.hidden],
+        addressed,
+        dependencies,
+    )
+
+    people = [p for p in participants if p.role != Role.OBSERVER]
+    sector_counts = Counter(p.sector for p in people if p.sector)
+    discipline_counts = Counter(p.discipline for p in people if p.discipline)
+
+    return WorkshopSnapshot(
+        workshop=workshop,
+        stakeholders=stakeholders,
+        participants=participants,
+        visions=visions,
+        targets=target_rows,
+        issues=issue_rows,
+        themes=themes,
+        milestones=milestones,
+        actions=actions,
+        dependencies=dependencies,
+        coverage=coverage,
+        sector_counts={s.value: sector_counts.get(s.value, 0) for s in Sector},
+        discipline_counts=dict(sorted(discipline_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+

@@ -1,0 +1,241 @@
+"""The core pages: sign-in landing, workshops, joining, the overview and the workshop file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from visions.workshops import ratelimit
+from visions import sdgs
+from visions.documents import workshop_file
+from visions.live.access import facilitated_workshop, membership, remember_participant, session_participant_id
+from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
+from visions.models import (
+    Activity,
+    Milestone,
+    Participant,
+    Role,
+    Sector,
+    Target,
+    Workshop,
+    format_join_code,
+    normalize_join_code,
+)
+from visions.documents.snapshot import load_snapshot
+
+
+def posted(request):
+    """The submitted data on POST (even when empty), None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
+def join_as_facilitator(workshop, user):
+    """The facilitator's participant row: their contributions need an author inside the workshop."""
+    participant, _created = Participant.objects.get_or_create(
+        workshop=workshop,
+        user=user,
+        defaults={"display_name": user.get_username(), "role": Role.FACILITATOR},
+    )
+    return participant
+
+
+@require_GET
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("workshop_list")
+    return redirect("join")
+
+
+@require_GET
+@login_required
+def workshop_list(request):
+    workshops = Workshop.objects.facilitated_by(request.user).annotate(
+        participant_count=Count("participants")
+    )
+    return render(request, "visions/workshop_list.html", {"workshops": workshops})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_create(request):
+    form = WorkshopForm(posted(request))
+    if form.is_bound and form.is_valid():
+        with transaction.atomic():
+            workshop = form.save()
+            workshop.facilitators.add(request.user)
+            join_as_facilitator(workshop, request.user)
+            Activity.record(workshop, "created", workshop, actor=request.user, summary=workshop.title)
+        messages.success(request, _("Workshop created. Share the join code with the participants."))
+        return redirect(workshop)
+    return render(request, "visions/workshop_form.html", {"form": form, "workshop": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_edit(request, pk):
+    workshop = facilitated_workshop(request, pk)
+    form = WorkshopForm(posted(request), instance=workshop)
+    if form.is_bound and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        with transaction.atomic():
+            workshop = form.save()
+            Activity.record(
+                workshop, "updated", workshop, actor=request.user, summary=workshop.title, changes=changed
+            )
+        messages.success(request, _("Workshop saved."))
+        return redirect(workshop)
+    if request.method == "POST":
+        # The page title and links must show the saved workshop, not the rejected input.
+        workshop.refresh_from_db()
+    return render(request, "visions/workshop_form.html", {"form": form, "workshop": workshop})
+
+
+@require_POST
+@login_required
+def workshop_rotate_code(request, pk):
+    workshop = facilitated_workshop(request, pk)
+    with transaction.atomic():
+        workshop.rotate_join_code()
+        Activity.record(workshop, "rotated_code", workshop, actor=request.user, summary=workshop.title)
+    if request.htmx:
+        return render(
+            request, "visions/workshop_detail.html#join_code", {"workshop": workshop, "rotated": True}
+        )
+    messages.success(request, _("New join code: %(code)s. The old code no longer works.") % {
+        "code": workshop.display_join_code
+    })
+    return redirect(workshop)
+
+
+def sector_mix(snapshot):
+    return [(Sector(value).label, count) for value, count in snapshot.sector_counts.items()]
+
+
+def out_of_range_rows(snapshot):
+    rows = []
+    for item in snapshot.coverage.out_of_range:
+        if isinstance(item, Target):
+            rows.append((_("Target"), f"{item.indicator} ({item.target_year})"))
+        elif isinstance(item, Milestone):
+            rows.append((_("Milestone"), f"{item.title} ({item.year})"))
+        else:
+            rows.append((_("Action"), f"{item.title} ({item.start_year}–{item.end_year})"))
+    return rows
+
+
+def visions_with_goals(snapshot):
+    return [(vision, [sdgs.goal(number) for number in vision.sdg_numbers]) for vision in snapshot.visions]
+
+
+@require_GET
+def workshop_detail(request, pk):
+    member = membership(request, pk)
+    snapshot = load_snapshot(member.workshop)
+    return render(
+        request,
+        "visions/workshop_detail.html",
+        {
+            "workshop": member.workshop,
+            "member": member,
+            "snapshot": snapshot,
+            "sector_mix": sector_mix(snapshot),
+            "visions": visions_with_goals(snapshot),
+            "out_of_range": out_of_range_rows(snapshot),
+        },
+    )
+
+
+@require_GET
+def workshop_export_json(request, pk):
+    # Facilitators only: the file keeps what they hid and each person's own votes and scores.
+    workshop = facilitated_workshop(request, pk)
+    document = workshop_file.export_document(workshop)
+    response = HttpResponse(workshop_file.dumps(document), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def workshop_import(request):
+    if request.method == "POST":
+        form = WorkshopFileForm(request.POST, request.FILES, max_bytes=workshop_file.MAX_FILE_BYTES)
+    else:
+        form = WorkshopFileForm(max_bytes=workshop_file.MAX_FILE_BYTES)
+    if form.is_bound and form.is_valid():
+        try:
+            document = workshop_file.load_bytes(form.cleaned_data["file"].read())
+            workshop = workshop_file.import_document(document, facilitator=request.user)
+        except workshop_file.WorkshopFileError as error:
+            form.add_error("file", str(error))
+        else:
+            join_as_facilitator(workshop, request.user)
+            messages.success(request, _("Workshop “%(title)s” imported.") % {"title": workshop.title})
+            return redirect(workshop)
+    return render(request, "visions/workshop_import.html", {"form": form})
+
+
+def too_many_failures(request, retry_after):
+    minutes = -(-retry_after // 60)
+    response = render(request, "429.html", {"retry_after": retry_after, "minutes": minutes}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def already_joined(request, workshop):
+    participant_id = session_participant_id(request, workshop.pk)
+    if participant_id is None:
+        return None
+    return Participant.objects.filter(workshop=workshop, pk=participant_id).first()
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    typed = request.POST.get("code", "") if request.method == "POST" else request.GET.get("code", "")
+    code = normalize_join_code(typed)
+    workshop = None
+    if code:
+        # Every lookup by code can be a guess, so looking one up is limited, not only submitting.
+        retry_after = ratelimit.retry_after_seconds(request)
+        if retry_after:
+            return too_many_failures(request, retry_after)
+        workshop = Workshop.objects.filter(join_code=code).first()
+        if workshop is None:
+            ratelimit.record_failure(request)
+    returning = already_joined(request, workshop) if workshop else None
+
+    if request.method == "POST":
+        form = JoinForm(request.POST, workshop=workshop)
+        if returning is None and form.is_valid():
+            with transaction.atomic():
+                participant = form.join()
+                if form.cleaned_data.get("new_organisation"):
+                    # A new organisation must reach the other open pages as well.
+                    organisation = participant.stakeholder
+                    Activity.record(workshop, "created", organisation, actor=participant, summary=organisation.name)
+                Activity.record(
+                    workshop, "joined", participant, actor=participant, summary=participant.display_name
+                )
+            request.session.cycle_key()
+            remember_participant(request.session, participant)
+            messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
+            return redirect(workshop)
+    else:
+        # The page is re-fetched when the code changes; keep what the person already typed.
+        initial = {**request.GET.dict(), "code": format_join_code(code) if workshop else typed}
+        form = JoinForm(initial=initial, workshop=workshop)
+
+    context = {
+        "form": form,
+        "workshop": workshop,
+        "returning": returning,
+        "code_not_found": request.method == "GET" and bool(code) and workshop is None,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "visions/join.html#lookup", context)
+    return render(request, "visions/join.html", context)
