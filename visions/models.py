@@ -388,7 +388,7 @@ class Target(WorkshopOwned):
 
     def gap(self):
         """The derived numbers of FORMAT.md for this target (None without assessments)."""
-        from .derived import target_gap
+        from visions.documents.derived import target_gap
 
         return target_gap(self, self.assessments.all())
 

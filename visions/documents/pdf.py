@@ -389,7 +389,7 @@ def findings(snapshot):
 def timeline_markup(snapshot):
     """The roadmap builder's timeline SVG, when that module is installed."""
     try:
-        from .timeline import timeline_svg
+        from visions.documents.timeline import timeline_svg
     except ImportError:
         return None
     return timeline_svg(snapshot)
@@ -413,7 +413,7 @@ def timeline_parts(snapshot):
         return []
     if svg_aspect(whole) <= TIMELINE_MAX_ASPECT or len(snapshot.actions) <= 1:
         return [TimelinePart(whole)]
-    from .roadmap import LANE_ORDER, action_lane
+    from visions.roadmap import LANE_ORDER, action_lane
 
     ordered = sorted(
         snapshot.actions, key=lambda a: (LANE_ORDER.index(action_lane(a)), a.start_year, a.end_year, a.pk)
@@ -500,7 +500,7 @@ def text_size(snapshot):
 
 def render_workshop_html(snapshot, *, today=None):
     """The document's HTML, in the workshop's language."""
-    from .pdf_engine import BASE_URL
+    from visions.documents.pdf_engine import BASE_URL
 
     with translation.override(snapshot.workshop.language):
         report = RoadmapReport.from_snapshot(snapshot, today=today)
@@ -535,7 +535,7 @@ def render_slots():
 
 def render_html_to_pdf(html):
     """(PDF bytes, peak memory of the render in KiB), bounded in time, memory and number at once."""
-    from .pdf_engine import BASE_URL, PdfEngineError, PdfEngineTimeout, render_in_child
+    from visions.documents.pdf_engine import BASE_URL, PdfEngineError, PdfEngineTimeout, render_in_child
 
     timeout = getattr(settings, "PDF_RENDER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
     memory_mb = getattr(settings, "PDF_RENDER_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_MB)
