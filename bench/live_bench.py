@@ -182,7 +182,7 @@ def session_cookie_for(participant):
 def open_pages(workshop, people):
     """The poll address each participant's open issues page carries (as the page renders it)."""
     from visions import live
-    from visions.phases.live_views import PAGE_PHASE, poll_url
+    from visions.live.pages import PAGE_PHASE, poll_url
 
     since = live.last_activity_id(workshop.pk)
     return [

@@ -153,19 +153,6 @@ def progress_by_milestone(actions, milestones):
     return rows
 
 
-def may_edit_action(member, action):
-    """The facilitator, or a participant who speaks for one of the action's owners.
-
-    `member` is a visions.live.access.Membership; reads the prefetched owners.
-    """
-    if member.is_facilitator:
-        return True
-    participant = member.participant
-    if participant is None or not participant.can_contribute or participant.stakeholder_id is None:
-        return False
-    return any(owner.pk == participant.stakeholder_id for owner in action.owners.all())
-
-
 @dataclass(frozen=True)
 class ActionRow:
     action: object
@@ -174,11 +161,14 @@ class ActionRow:
     can_edit: bool
 
 
-def action_rows(actions, member):
-    """The actions in timeline order (lane, then start year), with what the viewer may do."""
+def action_rows(actions, viewer):
+    """The actions in timeline order (lane, then start year), with what the viewer may do.
+
+    `viewer` is a visions.live.access.Viewer; reads the prefetched owners.
+    """
     position = {lane: index for index, lane in enumerate(LANE_ORDER)}
     rows = [
-        ActionRow(action, lane, LANE_LABELS[lane], may_edit_action(member, action))
+        ActionRow(action, lane, LANE_LABELS[lane], viewer.may_change(action))
         for action in actions
         for lane in [action_lane(action)]
     ]

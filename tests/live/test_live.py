@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from visions import live
+from visions.live import access
+from visions.phases.issues import ISSUE_ADDED, ISSUE_VOTED
 from visions.models import Activity, Issue, IssueVote, Phase
 
 from tests.factories import IssueFactory
@@ -246,21 +248,21 @@ def test_a_theme_rename_updates_the_issues_in_it(issues_room):
 
 def test_changes_collect_subjects_verbs_and_touched_items():
     rows = [
-        (5, "created", "issue", 7, {}),
-        (6, "voted", "issue", 7, {"dots": [0, 1]}),
-        (7, "renamed", "theme", 3, {"touches": {"issue": [8, 9]}}),
-        (8, "updated", "workshop", None, {"phase": ["issues", "roadmap"]}),
+        (5, "created", "issue", 7, {}, "t5"),
+        (6, "voted", "issue", 7, {"dots": [0, 1]}, "t6"),
+        (7, "renamed", "theme", 3, {"touches": {"issue": [8, 9]}}, "t7"),
+        (8, "updated", "workshop", None, {"phase": ["issues", "roadmap"]}, "t8"),
     ]
     changes = live.Changes.from_rows(rows)
     assert changes.last_id == 8
-    assert changes.verbs("issue", 7) == {"created", "voted"}
+    assert changes.of(live.Subject.ISSUE, 7) == {ISSUE_ADDED, ISSUE_VOTED}
     assert changes.appeared("issue", 7)
     assert changes.all_ids("issue") == {7, 8, 9}
     assert changes.phase_moved
 
 
 def test_a_restored_item_only_appears_anew_for_participants():
-    changes = live.Changes.from_rows([(1, "restored", "issue", 4, {})])
+    changes = live.Changes.from_rows([(1, "restored", "issue", 4, {}, "t1")])
     participant = live.Viewer(workshop_id=1, participant_id=2, role="participant", is_facilitator=False)
     facilitator = live.Viewer(workshop_id=1, participant_id=None, role=None, is_facilitator=True)
     assert changes.appeared("issue", 4, participant)
@@ -298,8 +300,8 @@ def test_a_viewer_token_cannot_be_forged():
 def test_a_page_whose_access_check_is_older_than_a_workshop_day_reloads(issues_room, monkeypatch):
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
     IssueFactory(workshop=issues_room.workshop, title="news")
-    now = live.time.time()
-    monkeypatch.setattr(live.time, "time", lambda: now + live.TOKEN_MAX_AGE + 1)
+    now = access.time.time()
+    monkeypatch.setattr(access.time, "time", lambda: now + access.TOKEN_MAX_AGE + 1)
     response = poll(issues_room.participant, poll_url)
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
 

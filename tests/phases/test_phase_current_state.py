@@ -83,7 +83,7 @@ def test_each_targets_assessment_form_has_its_own_field_ids():
     """Two targets on one page: a label must point at its own target's field."""
     import re
 
-    from visions.phases.live_views import assessment_form
+    from visions.phases.current_state import assessment_form
 
     first, second = assessment_form(1).as_div(), assessment_form(2).as_div()
     ids_first = set(re.findall(r'id="([^"]+)"', first))

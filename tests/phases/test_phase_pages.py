@@ -79,9 +79,13 @@ def test_people_outside_the_workshop_get_404(name, who):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["participant", "observer"])
 @pytest.mark.parametrize("name", ["console", "projector", "themes"])
-def test_facilitator_pages_do_not_exist_for_participants(name, who):
+def test_facilitator_pages_are_refused_to_participants_with_a_message(name, who):
+    """Inside the workshop a refusal is the same everywhere: 403 and a message, on a styled page."""
     room = make_room()
-    assert room.as_(who).get(url(name, room.workshop)).status_code == 404
+    response = room.as_(who).get(url(name, room.workshop))
+    assert response.status_code == 403
+    assert "Only the facilitator can do this." in response.content.decode()
+    assert 'id="messages"' in response.content.decode() or "site-header" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from visions.models import Activity, Participant, Phase, Stakeholder
-from visions.phases.live_views import RoomMix
+from visions.phases.stakeholders import RoomMix
 from visions.documents.snapshot import load_snapshot
 
 from tests.factories import ActionFactory, ParticipantFactory, StakeholderFactory

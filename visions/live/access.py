@@ -1,17 +1,33 @@
-"""Who may see a workshop: its facilitators (accounts) and its participants (sessions).
+"""Who is looking at a workshop, and what they may do there: the one access model.
 
-Everything outside the request's own workshops answers 404, never 403, so that
-workshop ids cannot be probed.
+Anyone outside a workshop gets 404 for everything in it, never 403, so workshop ids
+cannot be probed. Inside it, `Viewer` answers every "may this person ..." question, the
+pages draw exactly the controls it allows, and the write guard (guard.py) asks it again.
+Facilitators have accounts; participants and observers are known by their session.
 """
 
+import time
 from dataclasses import dataclass
+from functools import cached_property
 
+from django.core import signing
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from visions.models import Participant, Role, Workshop
+from visions.models import Participant, Phase, Role, Workshop
 
 SESSION_KEY = "fc_participants"
+# A page's viewer token lasts a workshop day from the page's own access check; after that
+# the page reloads, which checks access again. Deltas carry the token on without renewing it.
+TOKEN_MAX_AGE = 60 * 60 * 12
+TOKEN_SALT = "futurecenter.live.viewer"
+PHASES = list(Phase.values)
+
+
+def phase_index(phase):
+    return PHASES.index(phase)
 
 
 def remember_participant(session, participant):
@@ -31,31 +47,186 @@ def session_participant_id(request, workshop_id):
 
 
 @dataclass
-class Membership:
-    workshop: Workshop
-    participant: Participant | None
+class Viewer:
+    """A person in one workshop: facilitator, participant or observer."""
+
+    workshop_id: int
+    participant_id: int | None
+    role: str | None  # the participant's role, None without a participant row
     is_facilitator: bool
+    user_id: int | None = None
+    workshop: Workshop | None = None
+    participant: Participant | None = None
+    display_name: str = ""
+    checked_at: int | None = None  # when the page's full access check ran (seconds since the epoch)
+    holds_workshop: bool = False  # inside a write that holds the workshop row (guard.contribution)
+
+    @classmethod
+    def of_participant(cls, participant):
+        """The viewer a participant row is, e.g. right after joining."""
+        return cls(
+            workshop_id=participant.workshop_id,
+            participant_id=participant.pk,
+            role=participant.role,
+            is_facilitator=False,
+            workshop=participant.workshop,
+            participant=participant,
+            display_name=participant.display_name,
+        )
+
+    @classmethod
+    def of_facilitator(cls, workshop, user):
+        return cls(
+            workshop_id=workshop.pk,
+            participant_id=None,
+            role=None,
+            is_facilitator=True,
+            user_id=user.pk,
+            workshop=workshop,
+            display_name=user.get_username(),
+        )
+
+    # --- what this person may do (the one rule; guard.py enforces it on writes) ---------
 
     @property
     def can_contribute(self):
+        """Add and change contributions: facilitators and participants, not observers."""
+        return self.is_facilitator or self.role == Role.PARTICIPANT
+
+    @property
+    def can_vote(self):
+        """Dots, scores and endorsements belong to participants (facilitators facilitate)."""
+        return self.participant_id is not None and self.role == Role.PARTICIPANT
+
+    @property
+    def is_observer(self):
+        return not self.is_facilitator and self.role == Role.OBSERVER
+
+    @property
+    def stakeholder_id(self):
+        return self.participant.stakeholder_id if self.participant is not None else None
+
+    def owns(self, item):
+        return self.participant_id is not None and getattr(item, "author_id", None) == self.participant_id
+
+    def speaks_for_owner_of(self, action):
+        """A participant who speaks for one of the action's owners (reads prefetched owners)."""
+        stakeholder_id = self.stakeholder_id
+        return stakeholder_id is not None and any(owner.pk == stakeholder_id for owner in action.owners.all())
+
+    def may_change(self, item):
+        """Edit or delete `item`: the facilitator, its author, or for an action an owner's representative."""
         if self.is_facilitator:
             return True
-        return self.participant is not None and self.participant.role != Role.OBSERVER
+        if not self.can_contribute:
+            return False
+        if hasattr(item, "owners"):
+            return self.speaks_for_owner_of(item)
+        return self.owns(item)
+
+    def may_view_phase(self, phase):
+        if self.is_facilitator:
+            return True
+        return phase_index(phase) <= phase_index(self.workshop.phase)
+
+    @cached_property
+    def links(self):
+        """Address prefixes of the per-item actions, e.g. links.issue + "7/vote/".
+
+        The same addresses {% url %} would give (tests/phases/test_phase_pages.py resolves
+        them), without reversing one per item and action: that cost a 500-issue board ~60 ms.
+        """
+
+        def prefix(name, *args):
+            address = reverse(name, args=[self.workshop_id, *args, 0])
+            return address[: address.rindex("/0/") + 1]
+
+        return {
+            "issue": prefix("issue_edit"),
+            "vision": prefix("vision_edit"),
+            "target": prefix("target_delete"),
+            "assessment": prefix("assessment_delete"),
+            "stakeholder": prefix("stakeholder_delete"),
+            "hide_issue": prefix("contribution_hide", "issue"),
+            "hide_vision": prefix("contribution_hide", "vision"),
+        }
+
+    # --- the live poll's token ----------------------------------------------------------
+
+    def token(self):
+        checked_at = self.checked_at if self.checked_at is not None else int(time.time())
+        return signing.dumps(
+            {
+                "w": self.workshop_id,
+                "p": self.participant_id,
+                "r": self.role,
+                "f": int(self.is_facilitator),
+                "u": self.user_id,
+                "c": checked_at,
+            },
+            salt=TOKEN_SALT,
+            compress=False,
+        )
+
+    def still_belongs(self):
+        """Whether the workshop still counts this viewer in (one query; run only when there is news)."""
+        if self.is_facilitator:
+            return Workshop.facilitators.through.objects.filter(
+                workshop_id=self.workshop_id, user_id=self.user_id
+            ).exists()
+        return Participant.objects.filter(
+            pk=self.participant_id, workshop_id=self.workshop_id, role=self.role
+        ).exists()
 
 
-def facilitated_workshop(request, workshop_id):
-    """The workshop, if the signed-in user facilitates it; otherwise 404."""
-    return get_object_or_404(Workshop.objects.facilitated_by(request.user), pk=workshop_id)
+class BadToken(Exception):
+    pass
 
 
-def membership(request, workshop_id):
-    """The request's place in the workshop: facilitator, participant, or 404."""
+def viewer_from_token(token, workshop_id):
+    """The viewer a page was rendered for; no query (the page's own access check vouches)."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature as error:
+        raise BadToken(str(error)) from error
+    if data.get("w") != workshop_id:
+        raise BadToken("token for another workshop")
+    checked_at = data.get("c")
+    if not isinstance(checked_at, int) or time.time() - checked_at > TOKEN_MAX_AGE:
+        raise BadToken("the page's access check is too old")
+    return Viewer(
+        workshop_id=workshop_id,
+        participant_id=data.get("p"),
+        role=data.get("r"),
+        is_facilitator=bool(data.get("f")),
+        user_id=data.get("u"),
+        checked_at=checked_at,
+    )
+
+
+def viewer_for(request, workshop_id):
+    """The request's viewer of the workshop: facilitator, participant, observer, or 404."""
     workshop = get_object_or_404(Workshop, pk=workshop_id)
-    is_facilitator = workshop.is_facilitated_by(request.user)
-    participant = None
+    user = request.user
+    is_facilitator = user.is_authenticated and workshop.facilitators.filter(pk=user.pk).exists()
     participant_id = session_participant_id(request, workshop.pk)
-    if participant_id is not None:
-        participant = Participant.objects.filter(workshop=workshop, pk=participant_id).first()
+    who = Q(pk=participant_id) if participant_id is not None else Q(pk__in=[])
+    if is_facilitator:
+        who |= Q(user=user)
+    participant = None
+    for row in Participant.objects.filter(workshop=workshop).filter(who).select_related("stakeholder"):
+        # A facilitator who also joined by code acts as the facilitator.
+        if participant is None or row.user_id == getattr(user, "pk", None):
+            participant = row
     if not is_facilitator and participant is None:
         raise Http404("No such workshop")
-    return Membership(workshop=workshop, participant=participant, is_facilitator=is_facilitator)
+    return Viewer(
+        workshop_id=workshop.pk,
+        participant_id=participant.pk if participant else None,
+        role=participant.role if participant else None,
+        is_facilitator=is_facilitator,
+        user_id=user.pk if user.is_authenticated else None,
+        workshop=workshop,
+        participant=participant,
+        display_name=participant.display_name if participant else user.get_username(),
+    )

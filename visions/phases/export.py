@@ -1,20 +1,84 @@
-"""Downloads of one workshop: the roadmap PDF and the issues and actions CSV files.
+"""Phase 6, commit and export: the summary, and the downloads (roadmap PDF, issues and actions CSV, workshop file).
 
-Facilitators and participants of the workshop only (anyone else gets 404), and
-never cached: the documents carry the workshop's names and may change any minute.
+Downloads are for the workshop's people only (anyone else gets 404), never cached: the
+documents carry the workshop's names and may change any minute. The workshop file keeps
+hidden contributions and each person's own votes and scores: facilitators only.
 """
 
 import re
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from visions.live.access import membership
+from visions.documents import workshop_file
 from visions.documents.csv_exports import actions_csv, issues_csv
 from visions.documents.pdf import PdfExportError, WorkshopTooLargeForPdf, render_workshop_pdf
 from visions.documents.snapshot import load_snapshot
+from visions.live.access import viewer_for
+from visions.live.pages import Board, Fragment, register
+from visions.live.writes import facilitator_page
+from visions.models import Action, Assessment, Issue, Milestone, Participant, Phase, Target, Vision
+from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED, VISION_HIDDEN, VISION_RESTORED
+from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED
+from visions.phases.issues import ISSUE_ADDED, ISSUE_DELETED
+from visions.phases.roadmap import ROADMAP_CHANGES
+from visions.phases.stakeholders import PARTICIPANT_JOINED
+from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADDED, VISION_DELETED, adopted_vision_with_targets
+
+
+def export_summary(workshop_id):
+    return {
+        "visions": Vision.objects.filter(workshop_id=workshop_id, hidden=False).count(),
+        "targets": Target.objects.filter(workshop_id=workshop_id).count(),
+        "assessments": Assessment.objects.filter(target__workshop_id=workshop_id).count(),
+        "issues": Issue.objects.filter(workshop_id=workshop_id, hidden=False).count(),
+        "milestones": Milestone.objects.filter(workshop_id=workshop_id).count(),
+        "actions": Action.objects.filter(workshop_id=workshop_id).count(),
+        "participants": Participant.objects.filter(workshop_id=workshop_id).count(),
+    }
+
+
+def export_links(viewer):
+    names = [
+        ("workshop_export_pdf", _("Roadmap document (PDF)")),
+        # The workshop file keeps hidden contributions and each person's votes: facilitators only.
+        ("workshop_export_json", _("Workshop file (JSON)")) if viewer.is_facilitator else None,
+        ("workshop_export_issues_csv", _("Issues (CSV)")),
+        ("workshop_export_actions_csv", _("Actions (CSV)")),
+    ]
+    return [(label, reverse(name, args=[viewer.workshop_id])) for name, label in filter(None, names)]
+
+
+class ExportBoard(Board):
+    kind = phase = Phase.EXPORT
+    # The summary counts these; other changes leave it as it is.
+    shows = frozenset({
+        VISION_ADDED, VISION_DELETED, VISION_HIDDEN, VISION_RESTORED, TARGET_ADDED, TARGET_DELETED,
+        ASSESSMENT_ADDED, ASSESSMENT_DELETED, ISSUE_ADDED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED,
+        PARTICIPANT_JOINED, *ROADMAP_CHANGES,
+    })
+    template = "phases/export.html"
+
+    def page(self, viewer, context):
+        return {
+            "summary": export_summary(viewer.workshop_id),
+            "adopted": adopted_vision_with_targets(viewer.workshop_id),
+            "downloads": export_links(viewer),
+            "overview_url": reverse("workshop_detail", args=[viewer.workshop_id]),
+        }
+
+    def delta(self, viewer, changes, context):
+        if changes.subjects:
+            return [Fragment("phases/export.html#summary", export_summary(viewer.workshop_id))]
+        return []
+
+
+BOARD = register(ExportBoard())
+
 
 UNSAFE_FILENAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
@@ -35,15 +99,15 @@ def attachment(content, content_type, filename):
 
 @require_GET
 def workshop_export_pdf(request, pk):
-    member = membership(request, pk)
-    workshop = member.workshop
+    viewer = viewer_for(request, pk)
+    workshop = viewer.workshop
     try:
         pdf = render_workshop_pdf(workshop)
     except PdfExportError as error:
         response = render(
             request,
             "pdf/export_failed.html",
-            {"workshop": workshop, "member": member, "message": str(error)},
+            {"workshop": workshop, "viewer": viewer, "message": str(error)},
             status=422 if isinstance(error, WorkshopTooLargeForPdf) else 503,
         )
         response["Cache-Control"] = "no-store"
@@ -53,7 +117,7 @@ def workshop_export_pdf(request, pk):
 
 @require_GET
 def workshop_export_issues_csv(request, pk):
-    workshop = membership(request, pk).workshop
+    workshop = viewer_for(request, pk).workshop
     return attachment(
         issues_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "issues.csv")
     )
@@ -61,7 +125,15 @@ def workshop_export_issues_csv(request, pk):
 
 @require_GET
 def workshop_export_actions_csv(request, pk):
-    workshop = membership(request, pk).workshop
+    workshop = viewer_for(request, pk).workshop
     return attachment(
         actions_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "actions.csv")
     )
+
+
+@require_GET
+def workshop_export_json(request, pk):
+    workshop = facilitator_page(request, pk).workshop
+    document = workshop_file.export_document(workshop)
+    response = attachment(workshop_file.dumps(document), "application/json; charset=utf-8", f"workshop-{workshop.pk}.json")
+    return response

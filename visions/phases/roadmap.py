@@ -1,34 +1,33 @@
-"""The backcast roadmap page: milestones backwards from the target year, actions, checks, timeline.
+"""Phase 5, the backcast roadmap: milestones backwards from the target year, actions, checks, timeline.
 
-Everything happens on one page. Forms open in its panel (an htmx partial; without
-JavaScript the same URL shows the whole page with the panel open), and every
-change answers with the refreshed roadmap, or a redirect to it.
+Two pages show it: the phase's page (a plain list, the projector's view too) and the
+roadmap builder, where everything happens on one page. Forms open in the builder's panel
+(an htmx partial; without JavaScript the same URL shows the whole page with the panel
+open), and every change answers with the refreshed roadmap, or a redirect to it. The
+roadmap is kept up to date after the workshop too, so its writes are not tied to a phase.
 """
 
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
-from visions.live.access import membership
-from visions.live import Refused, last_activity_id
-from visions.models import Action, Activity, Milestone, Target, Workshop
-from visions.roadmap import (
-    action_rows,
-    may_edit_action,
-    progress_by_lane,
-    progress_by_milestone,
-    suggest_milestone_years,
-    unaddressed_by_votes,
-    weighted_progress,
-)
+from visions.documents.snapshot import load_snapshot
+from visions.documents.timeline import timeline_svg
+from visions.live import record
+from visions.live.access import viewer_for
+from visions.live.activity import Subject, declare
+from visions.live.guard import Needs
+from visions.live.pages import PAGE_BUILDER, WORKSHOP_UPDATED, Board, Fragment, common_context, register, render_page
+from visions.live.writes import item_of, write
+from visions.models import Action, Milestone, Phase, Target, Workshop
+from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
+from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
+from visions.phases.issues import ISSUE_DELETED, ISSUE_EDITED, ISSUE_VOTED
 from visions.phases.roadmap_forms import (
     ActionForm,
     MilestoneForm,
@@ -37,71 +36,72 @@ from visions.phases.roadmap_forms import (
     PriorityForm,
     ProgressForm,
 )
-from visions.documents.snapshot import load_snapshot
-from visions.documents.timeline import timeline_svg
+from visions.phases.stakeholders import STAKEHOLDER_ADDED, STAKEHOLDER_DELETED
+from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED
+from visions.roadmap import (
+    action_rows,
+    progress_by_lane,
+    progress_by_milestone,
+    suggest_milestone_years,
+    unaddressed_by_votes,
+    weighted_progress,
+)
 
 TEMPLATE = "roadmap/roadmap.html"
 PRIORITISED = "prioritised"
 
+MILESTONE_ADDED = declare(Subject.MILESTONE, "created")
+MILESTONE_PROPOSED = declare(Subject.MILESTONE, "proposed")
+MILESTONE_EDITED = declare(Subject.MILESTONE, "updated")
+MILESTONE_ACCEPTED = declare(Subject.MILESTONE, "accepted")
+MILESTONE_DELETED = declare(Subject.MILESTONE, "deleted")
+MILESTONE_REJECTED = declare(Subject.MILESTONE, "rejected")
+# An action's owners, issues and prerequisites are saved with it: one change of the action.
+ACTION_ADDED = declare(Subject.ACTION, "created")
+ACTION_PROPOSED = declare(Subject.ACTION, "proposed")
+ACTION_EDITED = declare(Subject.ACTION, "updated")
+ACTION_PROGRESS = declare(Subject.ACTION, "progress")
+ACTION_DELETED = declare(Subject.ACTION, "deleted")
+ROADMAP_CHANGES = frozenset({
+    MILESTONE_ADDED, MILESTONE_PROPOSED, MILESTONE_EDITED, MILESTONE_ACCEPTED, MILESTONE_DELETED,
+    MILESTONE_REJECTED, ACTION_ADDED, ACTION_PROPOSED, ACTION_EDITED, ACTION_PROGRESS, ACTION_DELETED,
+})
+
+
+def roadmap_lists(workshop_id):
+    milestones = list(Milestone.objects.filter(workshop_id=workshop_id).order_by("-year", "id"))
+    actions = list(
+        Action.objects.filter(workshop_id=workshop_id)
+        .select_related("milestone")
+        .prefetch_related("owners")
+        .order_by("start_year", "id")
+    )
+    return {"milestones": milestones, "actions": actions}
+
+
+class RoadmapBoard(Board):
+    """The phase's page: milestones and actions as plain lists, and the way to the builder."""
+
+    kind = phase = Phase.ROADMAP
+    template = "phases/roadmap.html"
+    shows = ROADMAP_CHANGES
+
+    def page(self, viewer, context):
+        return {"roadmap": roadmap_lists(viewer.workshop_id), "roadmap_url": reverse("roadmap", args=[viewer.workshop_id])}
+
+    def delta(self, viewer, changes, context):
+        # The list is short: any roadmap change redoes it.
+        return [Fragment("phases/roadmap.html#roadmap_list", roadmap_lists(viewer.workshop_id))]
+
 
 @dataclass
 class Panel:
-    """What the page's side panel shows: one form, and what it is about."""
+    """What the builder's side panel shows: one form, and what it is about."""
 
     kind: str  # action, milestone, series, progress
     form: object = None
     subject: object = None
     extra: dict = field(default_factory=dict)
-
-
-def actor(request, member):
-    return request.user if member.is_facilitator else member.participant
-
-
-def require_contributor(member):
-    if not member.can_contribute:
-        raise Http404("Observers cannot change the roadmap")
-    if member.workshop.locked and not member.is_facilitator:
-        raise Refused(
-            _("The facilitator has locked contributions for now. Nothing was saved; "
-              "you can try again when they unlock."),
-            423,
-        )
-
-
-def require_facilitator(member):
-    if not member.is_facilitator:
-        raise Http404("Only the facilitator can do this")
-
-
-def one_write_at_a_time(view):
-    """A POST runs in one transaction holding the workshop row.
-
-    Writes to one workshop are serialised: a dependency cycle cannot slip in between two
-    edits' checks, and a deletion is committed together with its activity record.
-    """
-
-    @wraps(view)
-    def serialised(request, pk, *args, **kwargs):
-        if request.method != "POST":
-            return view(request, pk, *args, **kwargs)
-        with transaction.atomic():
-            list(Workshop.objects.select_for_update().filter(pk=pk).values_list("pk"))
-            return view(request, pk, *args, **kwargs)
-
-    return serialised
-
-
-# What the roadmap shows depends on these; endorsements, scores and themes leave it as it is.
-ROADMAP_SUBJECTS = ["action", "milestone", "issue", "target", "assessment", "stakeholder", "workshop"]
-
-
-def roadmap_changed_since(workshop, since):
-    return (
-        Activity.objects.filter(workshop=workshop, id__gt=since, subject_type__in=ROADMAP_SUBJECTS)
-        .exclude(verb="scored")
-        .exists()
-    )
 
 
 def out_of_range_rows(snapshot):
@@ -117,12 +117,12 @@ def out_of_range_rows(snapshot):
     return rows
 
 
-def roadmap_context(request, member, *, panel=None, notice=""):
-    workshop = member.workshop
+def roadmap_context(viewer, query, *, panel=None, notice=""):
+    workshop = viewer.workshop
     snapshot = load_snapshot(workshop)
-    issue_filter = PRIORITISED if request.GET.get("issues") == PRIORITISED else "all"
+    issue_filter = PRIORITISED if query.get("issues") == PRIORITISED else "all"
     milestones = [m for m in snapshot.milestones if m.accepted]
-    rows = action_rows(snapshot.actions, member)
+    rows = action_rows(snapshot.actions, viewer)
     editable = {row.action.pk for row in rows if row.can_edit}
     participants = {p.pk: p for p in snapshot.participants}
     milestone_actions = {}
@@ -130,16 +130,14 @@ def roadmap_context(request, member, *, panel=None, notice=""):
         milestone_actions.setdefault(action.milestone_id, []).append(action)
     return {
         "workshop": workshop,
-        "member": member,
+        "viewer": viewer,
         "snapshot": snapshot,
         "vision": snapshot.adopted_vision,
         "milestones_backwards": [
             (m, milestone_actions.get(m.pk, [])) for m in sorted(milestones, key=lambda m: (-m.year, m.pk))
         ],
         # Proposers come from the snapshot's participants: no query per proposal.
-        "proposals": [
-            (m, participants.get(m.proposed_by_id)) for m in snapshot.milestones if not m.accepted
-        ],
+        "proposals": [(m, participants.get(m.proposed_by_id)) for m in snapshot.milestones if not m.accepted],
         "rows": rows,
         "editable": editable,
         "issue_filter": issue_filter,
@@ -152,37 +150,67 @@ def roadmap_context(request, member, *, panel=None, notice=""):
         "progress_lanes": progress_by_lane(snapshot.actions),
         "progress_milestones": progress_by_milestone(snapshot.actions, milestones),
         "status_choices": Action._meta.get_field("status").choices,
-        "priority_form": PriorityForm(instance=workshop) if member.is_facilitator else None,
-        "since": last_activity_id(workshop.pk),
+        "priority_form": PriorityForm(instance=workshop) if viewer.is_facilitator else None,
         "panel": panel,
         "notice": notice,
     }
 
 
-def render_roadmap(request, member, *, panel=None, notice="", part="roadmap"):
+class RoadmapBuilderBoard(Board):
+    """The builder: checks, milestones, timeline, actions and progress, redrawn whole on a change."""
+
+    kind = PAGE_BUILDER
+    phase = Phase.ROADMAP
+    template = TEMPLATE
+    # What the checks and the timeline read besides the roadmap itself (not scores, endorsements, themes).
+    shows = ROADMAP_CHANGES | {
+        GAP_ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_VOTED, ISSUE_HIDDEN, ISSUE_RESTORED,
+        TARGET_ADDED, TARGET_DELETED, ASSESSMENT_ADDED, ASSESSMENT_DELETED, VISION_ADOPTED,
+        STAKEHOLDER_ADDED, STAKEHOLDER_DELETED, WORKSHOP_UPDATED,
+    }
+
+    def page(self, viewer, context):
+        return roadmap_context(viewer, context["page_query"], panel=context.get("panel"), notice=context.get("notice", ""))
+
+    def delta(self, viewer, changes, context):
+        # Which actions the viewer may edit shows in the region: it is this viewer's own.
+        if context["workshop"] is None:
+            viewer.workshop = context["workshop"] = Workshop.objects.get(pk=viewer.workshop_id)
+        context.update(roadmap_context(viewer, context.get("page_query", {})))
+        return [Fragment("roadmap/roadmap.html#live", personal=True)]
+
+
+BOARD = register(RoadmapBoard())
+BUILDER = register(RoadmapBuilderBoard())
+
+
+def render_roadmap(request, viewer, *, panel=None, notice="", part="roadmap"):
     """The whole page, or for htmx the part asked for (the whole roadmap region by default)."""
-    context = roadmap_context(request, member, panel=panel, notice=notice)
-    template = f"{TEMPLATE}#{part}" if request.htmx else TEMPLATE
-    return render(request, template, context)
+    if not request.htmx:
+        return render_page(request, viewer, BUILDER, view=PAGE_BUILDER, panel=panel, notice=notice)
+    context = common_context(viewer, Phase.ROADMAP, PAGE_BUILDER, query=request.GET)
+    context.update(roadmap_context(viewer, request.GET, panel=panel, notice=notice))
+    # The region comes with the page's poller for its filter, so that live changes keep it.
+    context["refresh_poller"] = part == "live"
+    return render(request, f"{TEMPLATE}#{part}", context)
 
 
-def show_panel(request, member, panel):
+def show_panel(request, viewer, panel):
     """A form opened from the page: for htmx only the panel, otherwise the page with it open."""
     if request.htmx:
-        context = {"workshop": member.workshop, "member": member, "panel": panel}
-        return render(request, f"{TEMPLATE}#panel", context)
-    return render_roadmap(request, member, panel=panel)
+        return render(request, f"{TEMPLATE}#panel", {"workshop": viewer.workshop, "viewer": viewer, "panel": panel})
+    return render_roadmap(request, viewer, panel=panel)
 
 
 # A form with errors is answered with render_roadmap(..., panel=...): htmx posts target the
 # whole roadmap region, so the form comes back in the panel with its errors.
 
 
-def changed(request, member, notice):
+def changed(request, viewer, notice):
     """After a change: the refreshed roadmap for htmx, a redirect to it otherwise."""
-    url = reverse("roadmap", args=[member.workshop.pk])
+    url = reverse("roadmap", args=[viewer.workshop_id])
     if request.htmx:
-        response = render_roadmap(request, member, notice=notice)
+        response = render_roadmap(request, viewer, notice=notice)
         response["HX-Push-Url"] = url
         return response
     messages.success(request, notice)
@@ -191,171 +219,117 @@ def changed(request, member, notice):
 
 @require_GET
 def roadmap(request, pk):
-    member = membership(request, pk)
-    if request.htmx and request.GET.get("part") == "live":
-        since = request.GET.get("since", "")
-        if since.isdigit() and not roadmap_changed_since(member.workshop, int(since)):
-            return HttpResponse(status=204)
-        return render_roadmap(request, member, part="live")
-    return render_roadmap(request, member)
+    viewer = viewer_for(request, pk)
+    part = "live" if request.htmx and request.GET.get("part") == "live" else "roadmap"
+    return render_roadmap(request, viewer, part=part)
 
 
-@require_POST
-@one_write_at_a_time
-def priority_update(request, pk):
-    member = membership(request, pk)
-    require_facilitator(member)
-    workshop = member.workshop
+@write(needs=Needs.FACILITATOR)
+def priority_update(request, viewer):
+    workshop = viewer.workshop
     before = workshop.priority_count
     form = PriorityForm(request.POST, instance=workshop)
     if not form.is_valid():
-        return render_roadmap(request, member, notice=" ".join(form.errors.get("priority_count", [])))
+        return render_roadmap(request, viewer, notice=" ".join(form.errors.get("priority_count", [])))
     form.save()
-    Activity.record(
-        workshop,
-        "updated",
-        workshop,
-        actor=actor(request, member),
+    record(
+        viewer, WORKSHOP_UPDATED, workshop,
         summary=_("Prioritised issues: top %(count)s") % {"count": workshop.priority_count},
         changes={"priority_count": [before, workshop.priority_count]},
     )
-    return changed(request, member, _("The roadmap now checks the top %(count)s issues.") % {
-        "count": workshop.priority_count
-    })
+    notice = _("The roadmap now checks the top %(count)s issues.") % {"count": workshop.priority_count}
+    return changed(request, viewer, notice)
 
 
 # --- milestones ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@one_write_at_a_time
-def milestone_suggest(request, pk):
+@write(needs=Needs.FACILITATOR, methods=("GET", "POST"))
+def milestone_suggest(request, viewer):
     """The backwards series from the target year, editable before it is saved."""
-    member = membership(request, pk)
-    require_facilitator(member)
-    workshop = member.workshop
+    workshop = viewer.workshop
     if request.method == "POST":
         formset = MilestoneSeriesFormSet(request.POST, prefix="series")
         if formset.is_valid():
-            with transaction.atomic():
-                for year, title in formset.chosen():
-                    milestone = Milestone.objects.create(workshop=workshop, year=year, title=title)
-                    Activity.record(
-                        workshop, "created", milestone, actor=actor(request, member), summary=str(milestone)
-                    )
-            return changed(request, member, _("Milestones added."))
+            for year, title in formset.chosen():
+                milestone = Milestone.objects.create(workshop=workshop, year=year, title=title)
+                record(viewer, MILESTONE_ADDED, milestone, summary=str(milestone))
+            return changed(request, viewer, _("Milestones added."))
         step_form = MilestoneStepForm(initial={"step": request.POST.get("step", 10)})
-        return render_roadmap(request, member, panel=Panel("series", formset, extra={"step_form": step_form}))
+        return render_roadmap(request, viewer, panel=Panel("series", formset, extra={"step_form": step_form}))
 
     step_form = MilestoneStepForm(request.GET or None)
     step = step_form.cleaned_data["step"] if step_form.is_valid() else 10
     taken = set(workshop.milestones.filter(accepted=True).values_list("year", flat=True))
-    suggested = suggest_milestone_years(workshop.base_year, workshop.target_year, step)
-    years = [year for year in suggested if year not in taken]
+    years = [y for y in suggest_milestone_years(workshop.base_year, workshop.target_year, step) if y not in taken]
     formset = MilestoneSeriesFormSet(
         prefix="series", initial=[{"include": True, "year": year, "title": ""} for year in years]
     )
     step_form = MilestoneStepForm(initial={"step": step})
-    panel = Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)})
-    return show_panel(request, member, panel)
+    return show_panel(request, viewer, Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)}))
 
 
-@require_http_methods(["GET", "POST"])
-@one_write_at_a_time
-def milestone_create(request, pk):
+@write(methods=("GET", "POST"))
+def milestone_create(request, viewer):
     """The facilitator adds a milestone; a participant proposes one for the facilitator to accept."""
-    member = membership(request, pk)
-    require_contributor(member)
-    workshop = member.workshop
-    proposing = not member.is_facilitator
+    proposing = not viewer.is_facilitator
     initial = {"year": request.GET.get("year")} if request.GET.get("year") else {}
     form = MilestoneForm(request.POST or None, initial=initial)
-    form.instance.workshop = workshop
-    if request.method == "POST":
-        if form.is_valid():
-            milestone = form.save(commit=False)
-            milestone.accepted = not proposing
-            milestone.proposed_by = member.participant if proposing else None
-            milestone.save()
-            Activity.record(
-                workshop,
-                "proposed" if proposing else "created",
-                milestone,
-                actor=actor(request, member),
-                summary=str(milestone),
-            )
-            if proposing:
-                notice = _("Milestone proposed: the facilitator will review it.")
-            else:
-                notice = _("Milestone added.")
-            return changed(request, member, notice)
-        return render_roadmap(request, member, panel=Panel("milestone", form, extra={"proposing": proposing}))
-    return show_panel(request, member, Panel("milestone", form, extra={"proposing": proposing}))
+    form.instance.workshop = viewer.workshop
+    panel = Panel("milestone", form, extra={"proposing": proposing})
+    if request.method != "POST":
+        return show_panel(request, viewer, panel)
+    if not form.is_valid():
+        return render_roadmap(request, viewer, panel=panel)
+    milestone = form.save(commit=False)
+    milestone.accepted = not proposing
+    milestone.proposed_by = viewer.participant if proposing else None
+    milestone.save()
+    record(viewer, MILESTONE_PROPOSED if proposing else MILESTONE_ADDED, milestone, summary=str(milestone))
+    notice = _("Milestone proposed: the facilitator will review it.") if proposing else _("Milestone added.")
+    return changed(request, viewer, notice)
 
 
-def facilitated_milestone(request, pk, milestone_id):
-    member = membership(request, pk)
-    require_facilitator(member)
-    return member, get_object_or_404(Milestone, workshop=member.workshop, pk=milestone_id)
-
-
-@require_http_methods(["GET", "POST"])
-@one_write_at_a_time
-def milestone_edit(request, pk, milestone_id):
-    member, milestone = facilitated_milestone(request, pk, milestone_id)
+@write(needs=Needs.FACILITATOR, methods=("GET", "POST"))
+def milestone_edit(request, viewer, milestone_id):
+    milestone = item_of(Milestone, viewer, milestone_id)
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST":
-        if form.is_valid():
-            changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
-            milestone = form.save(commit=False)
-            milestone.version += 1
-            milestone.save()
-            Activity.record(
-                member.workshop, "updated", milestone, actor=actor(request, member), summary=str(milestone),
-                changes=changes,
-            )
-            return changed(request, member, _("Milestone saved."))
-        return render_roadmap(request, member, panel=Panel("milestone", form, milestone))
-    return show_panel(request, member, Panel("milestone", form, milestone))
+    if request.method != "POST":
+        return show_panel(request, viewer, Panel("milestone", form, milestone))
+    if not form.is_valid():
+        return render_roadmap(request, viewer, panel=Panel("milestone", form, milestone))
+    changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
+    milestone = form.save(commit=False)
+    milestone.version += 1
+    milestone.save()
+    record(viewer, MILESTONE_EDITED, milestone, summary=str(milestone), changes=changes)
+    return changed(request, viewer, _("Milestone saved."))
 
 
-@require_POST
-@one_write_at_a_time
-def milestone_accept(request, pk, milestone_id):
-    member, milestone = facilitated_milestone(request, pk, milestone_id)
+@write(needs=Needs.FACILITATOR)
+def milestone_accept(request, viewer, milestone_id):
+    milestone = item_of(Milestone, viewer, milestone_id)
     if not milestone.accepted:
         milestone.accepted = True
         milestone.save(update_fields=["accepted"])
-        Activity.record(
-            member.workshop, "accepted", milestone, actor=actor(request, member), summary=str(milestone)
-        )
-    return changed(request, member, _("Milestone accepted."))
+        record(viewer, MILESTONE_ACCEPTED, milestone, summary=str(milestone))
+    return changed(request, viewer, _("Milestone accepted."))
 
 
-@require_POST
-@one_write_at_a_time
-def milestone_delete(request, pk, milestone_id):
-    member, milestone = facilitated_milestone(request, pk, milestone_id)
-    verb = "deleted" if milestone.accepted else "rejected"
-    Activity.record(member.workshop, verb, milestone, actor=actor(request, member), summary=str(milestone))
+@write(needs=Needs.FACILITATOR)
+def milestone_delete(request, viewer, milestone_id):
+    milestone = item_of(Milestone, viewer, milestone_id)
+    record(viewer, MILESTONE_DELETED if milestone.accepted else MILESTONE_REJECTED, milestone, summary=str(milestone))
     milestone.delete()
-    return changed(request, member, _("Milestone removed."))
+    return changed(request, viewer, _("Milestone removed."))
 
 
 # --- actions ------------------------------------------------------------------------------
 
 
-def editable_action(request, pk, action_id):
-    """The action, if the request may edit it: its workshop's facilitator or an owner's representative."""
-    member = membership(request, pk)
-    action = get_object_or_404(
-        Action.objects.filter(workshop=member.workshop).prefetch_related("owners"), pk=action_id
-    )
-    if not may_edit_action(member, action):
-        raise Http404("Not an action you may edit")
-    if request.method == "POST":
-        require_contributor(member)  # owners' representatives too are held by the lock
-    return member, action
+def editable_action(viewer, action_id):
+    """The action, if the viewer may change it: the facilitator or an owner's representative."""
+    return item_of(Action, viewer, action_id, to_change=True)
 
 
 def new_action_initial(request, workshop):
@@ -373,85 +347,57 @@ def new_action_initial(request, workshop):
     return initial
 
 
-@require_http_methods(["GET", "POST"])
-@one_write_at_a_time
-def action_create(request, pk):
-    member = membership(request, pk)
-    require_contributor(member)
-    workshop = member.workshop
-    if request.method == "POST":
-        form = ActionForm(request.POST, workshop=workshop)
-        if form.is_valid():
-            with transaction.atomic():
-                action = form.save()
-                Activity.record(
-                    workshop,
-                    "created" if member.is_facilitator else "proposed",
-                    action,
-                    actor=actor(request, member),
-                    summary=action.title,
-                )
-            return changed(request, member, _("Action added: %(title)s") % {"title": action.title})
-        return render_roadmap(request, member, panel=Panel("action", form))
-    form = ActionForm(workshop=workshop, initial=new_action_initial(request, workshop))
-    return show_panel(request, member, Panel("action", form))
+@write(methods=("GET", "POST"))
+def action_create(request, viewer):
+    workshop = viewer.workshop
+    if request.method != "POST":
+        form = ActionForm(workshop=workshop, initial=new_action_initial(request, workshop))
+        return show_panel(request, viewer, Panel("action", form))
+    form = ActionForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        return render_roadmap(request, viewer, panel=Panel("action", form))
+    action = form.save()
+    record(viewer, ACTION_ADDED if viewer.is_facilitator else ACTION_PROPOSED, action, summary=action.title)
+    return changed(request, viewer, _("Action added: %(title)s") % {"title": action.title})
 
 
-@require_http_methods(["GET", "POST"])
-@one_write_at_a_time
-def action_edit(request, pk, action_id):
-    member, action = editable_action(request, pk, action_id)
-    if request.method == "POST":
-        form = ActionForm(request.POST, instance=action, workshop=member.workshop)
-        if form.is_valid():
-            with transaction.atomic():
-                action = form.save(commit=False)
-                action.version += 1
-                action.save()
-                form.save_m2m()
-                Activity.record(
-                    member.workshop,
-                    "updated",
-                    action,
-                    actor=actor(request, member),
-                    summary=action.title,
-                    changes={"fields": form.changed_data},
-                )
-            return changed(request, member, _("Action saved: %(title)s") % {"title": action.title})
-        return render_roadmap(request, member, panel=Panel("action", form, action))
-    form = ActionForm(instance=action, workshop=member.workshop)
-    return show_panel(request, member, Panel("action", form, action))
+@write(methods=("GET", "POST"))
+def action_edit(request, viewer, action_id):
+    action = editable_action(viewer, action_id)
+    if request.method != "POST":
+        return show_panel(request, viewer, Panel("action", ActionForm(instance=action, workshop=viewer.workshop), action))
+    form = ActionForm(request.POST, instance=action, workshop=viewer.workshop)
+    if not form.is_valid():
+        return render_roadmap(request, viewer, panel=Panel("action", form, action))
+    action = form.save(commit=False)
+    action.version += 1
+    action.save()
+    form.save_m2m()
+    record(viewer, ACTION_EDITED, action, summary=action.title, changes={"fields": form.changed_data})
+    return changed(request, viewer, _("Action saved: %(title)s") % {"title": action.title})
 
 
-@require_POST
-@one_write_at_a_time
-def action_progress(request, pk, action_id):
-    member, action = editable_action(request, pk, action_id)
+@write()
+def action_progress(request, viewer, action_id):
+    action = editable_action(viewer, action_id)
     before = {"status": action.status, "progress": action.progress}
     form = ProgressForm(request.POST, instance=action)
     if not form.is_valid():
-        return render_roadmap(request, member, panel=Panel("progress", form, action))
+        return render_roadmap(request, viewer, panel=Panel("progress", form, action))
     action = form.save(commit=False)
     action.version += 1
     action.save(update_fields=["status", "progress", "version", "updated_at"])
-    Activity.record(
-        member.workshop,
-        "progress",
-        action,
-        actor=actor(request, member),
+    record(
+        viewer, ACTION_PROGRESS, action,
         summary=f"{action.title}: {action.get_status_display()}, {action.progress}%",
-        changes={
-            name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)
-        },
+        changes={name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)},
     )
-    return changed(request, member, _("Progress updated: %(title)s") % {"title": action.title})
+    return changed(request, viewer, _("Progress updated: %(title)s") % {"title": action.title})
 
 
-@require_POST
-@one_write_at_a_time
-def action_delete(request, pk, action_id):
-    member, action = editable_action(request, pk, action_id)
-    require_facilitator(member)
-    Activity.record(member.workshop, "deleted", action, actor=actor(request, member), summary=action.title)
+@write(needs=Needs.FACILITATOR)
+def action_delete(request, viewer, action_id):
+    action = item_of(Action, viewer, action_id)
+    record(viewer, ACTION_DELETED, action, summary=action.title)
     action.delete()
-    return changed(request, member, _("Action deleted."))
+    return changed(request, viewer, _("Action deleted."))

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,10 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from visions.workshops import ratelimit
 from visions import sdgs
 from visions.documents import workshop_file
-from visions.live.access import facilitated_workshop, membership, remember_participant, session_participant_id
+from visions.live import record
+from visions.live.access import Viewer, remember_participant, session_participant_id, viewer_for
+from visions.live.activity import Subject, declare
+from visions.live.pages import WORKSHOP_UPDATED
+from visions.live.writes import facilitator_page
+from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
 from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
 from visions.models import (
-    Activity,
     Milestone,
     Participant,
     Role,
@@ -26,6 +29,10 @@ from visions.models import (
     normalize_join_code,
 )
 from visions.documents.snapshot import load_snapshot
+
+
+WORKSHOP_CREATED = declare(Subject.WORKSHOP, "created")
+JOIN_CODE_ROTATED = declare(Subject.WORKSHOP, "rotated_code")
 
 
 def posted(request):
@@ -68,7 +75,7 @@ def workshop_create(request):
             workshop = form.save()
             workshop.facilitators.add(request.user)
             join_as_facilitator(workshop, request.user)
-            Activity.record(workshop, "created", workshop, actor=request.user, summary=workshop.title)
+            record(Viewer.of_facilitator(workshop, request.user), WORKSHOP_CREATED, workshop, summary=workshop.title)
         messages.success(request, _("Workshop created. Share the join code with the participants."))
         return redirect(workshop)
     return render(request, "visions/workshop_form.html", {"form": form, "workshop": None})
@@ -77,15 +84,14 @@ def workshop_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def workshop_edit(request, pk):
-    workshop = facilitated_workshop(request, pk)
+    viewer = facilitator_page(request, pk)
+    workshop = viewer.workshop
     form = WorkshopForm(posted(request), instance=workshop)
     if form.is_bound and form.is_valid():
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         with transaction.atomic():
             workshop = form.save()
-            Activity.record(
-                workshop, "updated", workshop, actor=request.user, summary=workshop.title, changes=changed
-            )
+            record(viewer, WORKSHOP_UPDATED, workshop, summary=workshop.title, changes=changed)
         messages.success(request, _("Workshop saved."))
         return redirect(workshop)
     if request.method == "POST":
@@ -97,10 +103,11 @@ def workshop_edit(request, pk):
 @require_POST
 @login_required
 def workshop_rotate_code(request, pk):
-    workshop = facilitated_workshop(request, pk)
+    viewer = facilitator_page(request, pk)
+    workshop = viewer.workshop
     with transaction.atomic():
         workshop.rotate_join_code()
-        Activity.record(workshop, "rotated_code", workshop, actor=request.user, summary=workshop.title)
+        record(viewer, JOIN_CODE_ROTATED, workshop, summary=workshop.title)
     if request.htmx:
         return render(
             request, "visions/workshop_detail.html#join_code", {"workshop": workshop, "rotated": True}
@@ -133,31 +140,20 @@ def visions_with_goals(snapshot):
 
 @require_GET
 def workshop_detail(request, pk):
-    member = membership(request, pk)
-    snapshot = load_snapshot(member.workshop)
+    viewer = viewer_for(request, pk)
+    snapshot = load_snapshot(viewer.workshop)
     return render(
         request,
         "visions/workshop_detail.html",
         {
-            "workshop": member.workshop,
-            "member": member,
+            "workshop": viewer.workshop,
+            "viewer": viewer,
             "snapshot": snapshot,
             "sector_mix": sector_mix(snapshot),
             "visions": visions_with_goals(snapshot),
             "out_of_range": out_of_range_rows(snapshot),
         },
     )
-
-
-@require_GET
-def workshop_export_json(request, pk):
-    # Facilitators only: the file keeps what they hid and each person's own votes and scores.
-    workshop = facilitated_workshop(request, pk)
-    document = workshop_file.export_document(workshop)
-    response = HttpResponse(workshop_file.dumps(document), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,13 +210,12 @@ def join(request):
         if returning is None and form.is_valid():
             with transaction.atomic():
                 participant = form.join()
+                newcomer = Viewer.of_participant(participant)
                 if form.cleaned_data.get("new_organisation"):
                     # A new organisation must reach the other open pages as well.
                     organisation = participant.stakeholder
-                    Activity.record(workshop, "created", organisation, actor=participant, summary=organisation.name)
-                Activity.record(
-                    workshop, "joined", participant, actor=participant, summary=participant.display_name
-                )
+                    record(newcomer, STAKEHOLDER_ADDED, organisation, summary=organisation.name)
+                record(newcomer, PARTICIPANT_JOINED, participant, summary=participant.display_name)
             request.session.cycle_key()
             remember_participant(request.session, participant)
             messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
