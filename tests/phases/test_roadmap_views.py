@@ -1,6 +1,12 @@
 """The roadmap page and its forms: who may do what, the rules each form keeps, the checks shown."""
 
 import pytest
+
+from tests.live.test_live_support import poll_url_of
+from visions.live import record
+from visions.live.access import Viewer
+from visions.phases.roadmap import ACTION_EDITED, ACTION_PROGRESS
+from visions.phases.vision import VISION_ENDORSED
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -205,8 +211,8 @@ def test_participant_proposes_an_action(outsider, workshop, other_org):
 
 
 def test_observer_cannot_propose(observer, workshop):
-    assert observer.get(url("roadmap_action_create", workshop)).status_code == 404
-    assert observer.post(url("roadmap_action_create", workshop), action_data()).status_code == 404
+    assert observer.get(url("roadmap_action_create", workshop)).status_code == 403
+    assert observer.post(url("roadmap_action_create", workshop), action_data()).status_code == 403
     assert not Action.objects.exists()
 
 
@@ -325,16 +331,16 @@ def test_facilitator_and_owners_representative_edit(facilitator_client, workshop
     assert "title" in activity.changes["fields"] and activity.actor_participant.stakeholder == org
 
 
-def test_other_participants_observers_and_strangers_get_404_for_edit(outsider, workshop, action):
+def test_other_participants_are_refused_the_edit_with_403(outsider, workshop, action):
     edit = url("roadmap_action_edit", workshop, action.pk)
-    assert outsider.get(edit).status_code == 404
-    assert outsider.post(edit, action_data(title="Hijacked")).status_code == 404
+    assert outsider.get(edit).status_code == 403
+    assert outsider.post(edit, action_data(title="Hijacked")).status_code == 403
     action.refresh_from_db()
     assert action.title == "Care hubs"
 
 
 def test_observer_speaking_for_the_owner_still_cannot_edit(observer, workshop, action):
-    assert observer.get(url("roadmap_action_edit", workshop, action.pk)).status_code == 404
+    assert observer.get(url("roadmap_action_edit", workshop, action.pk)).status_code == 403
 
 
 def test_stranger_and_anonymous_get_404_for_edit(stranger, client, workshop, action):
@@ -356,7 +362,7 @@ def test_edit_panel_for_htmx_is_the_panel_only(facilitator_client, workshop, act
 
 
 def test_only_the_facilitator_deletes(representative, facilitator, workshop, action):
-    assert representative.post(url("roadmap_action_delete", workshop, action.pk)).status_code == 404
+    assert representative.post(url("roadmap_action_delete", workshop, action.pk)).status_code == 403
     assert Action.objects.filter(pk=action.pk).exists()
     representative.force_login(facilitator)
     assert representative.post(url("roadmap_action_delete", workshop, action.pk)).status_code == 302
@@ -393,7 +399,7 @@ def test_progress_out_of_range_is_refused(representative, workshop, action):
 def test_other_participants_cannot_update_progress(outsider, workshop, action):
     data = {"status": "done", "progress": 100}
     response = outsider.post(url("roadmap_action_progress", workshop, action.pk), data)
-    assert response.status_code == 404
+    assert response.status_code == 403
     action.refresh_from_db()
     assert action.status == "planned"
 
@@ -461,7 +467,7 @@ def test_a_ticked_year_needs_a_statement(facilitator_client, workshop):
 
 
 def test_participants_cannot_use_the_series(outsider, workshop):
-    assert outsider.get(url("roadmap_milestone_suggest", workshop)).status_code == 404
+    assert outsider.get(url("roadmap_milestone_suggest", workshop)).status_code == 403
 
 
 def test_facilitator_adds_edits_and_deletes_a_milestone(facilitator_client, workshop):
@@ -490,7 +496,7 @@ def test_participant_proposes_and_the_facilitator_accepts(client, facilitator, w
     page = client.get(url("roadmap", workshop)).content.decode()
     assert "waiting for the facilitator" in page
     assert 'data-role="milestone"' not in page  # not on the timeline yet
-    assert client.post(url("roadmap_milestone_accept", workshop, milestone.pk)).status_code == 404
+    assert client.post(url("roadmap_milestone_accept", workshop, milestone.pk)).status_code == 403
 
     client.force_login(facilitator)
     client.post(url("roadmap_milestone_accept", workshop, milestone.pk))
@@ -506,14 +512,14 @@ def test_participant_proposes_and_the_facilitator_accepts(client, facilitator, w
 
 def test_participants_cannot_edit_or_delete_milestones(outsider, workshop):
     milestone = MilestoneFactory(workshop=workshop)
-    assert outsider.get(url("roadmap_milestone_edit", workshop, milestone.pk)).status_code == 404
-    assert outsider.post(url("roadmap_milestone_delete", workshop, milestone.pk)).status_code == 404
+    assert outsider.get(url("roadmap_milestone_edit", workshop, milestone.pk)).status_code == 403
+    assert outsider.post(url("roadmap_milestone_delete", workshop, milestone.pk)).status_code == 403
     assert Milestone.objects.filter(pk=milestone.pk).exists()
 
 
 def test_observer_cannot_propose_milestones(observer, workshop):
     response = observer.post(url("roadmap_milestone_create", workshop), {"year": 2035, "title": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
 
 
 def test_milestone_without_statement_is_refused(facilitator_client, workshop):
@@ -562,7 +568,7 @@ def test_prioritised_filter_shows_only_the_top_n(facilitator_client, workshop):
 
 
 def test_only_the_facilitator_sets_the_priority_count(outsider, workshop):
-    assert outsider.post(url("roadmap_priority", workshop), {"priority_count": 1}).status_code == 404
+    assert outsider.post(url("roadmap_priority", workshop), {"priority_count": 1}).status_code == 403
     workshop.refresh_from_db()
     assert workshop.priority_count == 5
 
@@ -602,23 +608,21 @@ def test_participants_see_findings_linking_to_the_rows(outsider, workshop, actio
 
 
 def test_live_poll_answers_204_until_something_changes(facilitator_client, workshop, action):
-    first = facilitator_client.get(url("roadmap", workshop) + "?part=live", **HTMX).content.decode()
-    since = first.split("since=", 1)[1].split('"', 1)[0].split("&", 1)[0]
-    poll = url("roadmap", workshop) + f"?part=live&since={since}"
+    """The builder follows the workshop through the same poll as every live page."""
+    poll = poll_url_of(facilitator_client.get(url("roadmap", workshop)))
     assert facilitator_client.get(poll, **HTMX).status_code == 204
-    Activity.record(workshop, "created", action, summary="someone else")
+    record(Viewer.of_participant(ParticipantFactory(workshop=workshop)), ACTION_EDITED, action, summary="someone else")
     response = facilitator_client.get(poll, **HTMX)
     assert response.status_code == 200
-    assert response.content.decode().lstrip().startswith('<div id="roadmap-live"')
+    assert '<div id="roadmap-live" hx-swap-oob="true"' in response.content.decode()
 
 
 def test_live_poll_ignores_changes_the_roadmap_does_not_show(facilitator_client, workshop, action):
     from tests.factories import VisionFactory
 
-    first = facilitator_client.get(url("roadmap", workshop) + "?part=live", **HTMX).content.decode()
-    since = first.split("since=", 1)[1].split('"', 1)[0].split("&", 1)[0]
-    poll = url("roadmap", workshop) + f"?part=live&since={since}"
-    Activity.record(workshop, "endorsed", VisionFactory(workshop=workshop), summary="a vision")
+    poll = poll_url_of(facilitator_client.get(url("roadmap", workshop)))
+    someone = Viewer.of_participant(ParticipantFactory(workshop=workshop))
+    record(someone, VISION_ENDORSED, VisionFactory(workshop=workshop), summary="a vision")
     assert facilitator_client.get(poll, **HTMX).status_code == 204
-    Activity.record(workshop, "progress", action, summary="moved on")
+    record(someone, ACTION_PROGRESS, action, summary="moved on")
     assert facilitator_client.get(poll, **HTMX).status_code == 200

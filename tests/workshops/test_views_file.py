@@ -49,7 +49,7 @@ def test_facilitator_downloads_the_workshop_file(facilitator_client, workshop):
 def test_participants_cannot_download_the_workshop_file(client, participant, workshop):
     # It holds what the facilitator hid and every person's own votes and scores.
     join_as(client, participant)
-    assert client.get(reverse("workshop_export_json", args=[workshop.pk])).status_code == 404
+    assert client.get(reverse("workshop_export_json", args=[workshop.pk])).status_code == 403
     body = client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
     assert reverse("workshop_export_json", args=[workshop.pk]) not in body
 

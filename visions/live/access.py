@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core import signing
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -206,9 +206,13 @@ def viewer_from_token(token, workshop_id):
 
 def viewer_for(request, workshop_id):
     """The request's viewer of the workshop: facilitator, participant, observer, or 404."""
-    workshop = get_object_or_404(Workshop, pk=workshop_id)
     user = request.user
-    is_facilitator = user.is_authenticated and workshop.facilitators.filter(pk=user.pk).exists()
+    # The workshop and whether the user facilitates it, in one query.
+    facilitates = Workshop.facilitators.through.objects.filter(
+        workshop_id=OuterRef("pk"), user_id=user.pk if user.is_authenticated else None
+    )
+    workshop = get_object_or_404(Workshop.objects.annotate(facilitated=Exists(facilitates)), pk=workshop_id)
+    is_facilitator = user.is_authenticated and workshop.facilitated
     participant_id = session_participant_id(request, workshop.pk)
     who = Q(pk=participant_id) if participant_id is not None else Q(pk__in=[])
     if is_facilitator:
