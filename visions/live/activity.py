@@ -62,6 +62,7 @@ class Verb(StrEnum):
     REJECTED = "rejected"
     PROGRESS = "progress"
     ROTATED_CODE = "rotated_code"
+    IMPORTED = "imported"
 
 
 # After these an item is (again) on the page and must be inserted, not replaced.
