@@ -376,7 +376,8 @@ CROSS_CASES = [
      lambda w, o: update(w.participant, stakeholder=o.stakeholder)),
     ("vision by an author elsewhere", lambda w, o: update(w.vision, author=o.participant)),
     ("activity by a participant elsewhere",
-     lambda w, o: Activity.record(w.workshop, "create", w.issue, actor=o.participant)),
+     lambda w, o: Activity.objects.create(workshop=w.workshop, verb="created", subject_type="issue",
+                                          subject_id=w.issue.pk, actor_participant=o.participant)),
 ]
 
 

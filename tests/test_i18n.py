@@ -16,6 +16,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from visions.live import record
+from visions.live.access import Viewer
+from visions.phases.console import VISION_HIDDEN
+from visions.phases.issues import ISSUE_ADDED
 from visions.i18n import accepted_languages, language_chosen_by_person
 from visions.models import Activity, Sector
 from visions.documents.pdf import render_workshop_html
@@ -235,8 +239,8 @@ def test_the_japanese_catalogue_is_complete_and_well_formed():
 def test_the_console_says_what_happened_in_the_page_language(facilitator, japanese_workshop):
     author = ParticipantFactory(workshop=japanese_workshop, display_name="Aiko")
     issue = IssueFactory(workshop=japanese_workshop, title="Night buses", author=author)
-    Activity.record(japanese_workshop, "created", issue, actor=author, summary=issue.title)
-    Activity.record(japanese_workshop, "made_up", None, actor=author)  # an unknown verb reads as stored
+    record(Viewer.of_participant(author), ISSUE_ADDED, issue, summary=issue.title)
+    Activity.objects.create(workshop=japanese_workshop, actor_participant=author, verb="made_up", subject_type="workshop")  # an unknown verb reads as stored
     url = reverse("console", args=[japanese_workshop.pk])
 
     english = as_facilitator(browser("en"), facilitator).get(url).content.decode()
@@ -249,7 +253,7 @@ def test_the_console_says_what_happened_in_the_page_language(facilitator, japane
 
 def test_a_vision_history_speaks_the_page_language(facilitator, japanese_workshop):
     vision = VisionFactory(workshop=japanese_workshop)
-    Activity.record(japanese_workshop, "hidden", vision, actor=facilitator, changes={"hidden": [False, True]})
+    record(Viewer.of_facilitator(japanese_workshop, facilitator), VISION_HIDDEN, vision, changes={"hidden": [False, True]})
     url = reverse("vision_history", args=[japanese_workshop.pk, vision.pk])
 
     english = as_facilitator(browser("en"), facilitator).get(url).content.decode()

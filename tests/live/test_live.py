@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from visions.live import record
+from visions.live.access import Viewer
 from visions import live
 from visions.live import access
 from visions.phases.issues import ISSUE_ADDED, ISSUE_VOTED
@@ -324,7 +326,7 @@ def test_a_participant_removed_from_the_workshop_gets_no_more_news(issues_room):
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
     issues_room.me.delete()
     IssueFactory(workshop=issues_room.workshop, title="Secret after removal")
-    Activity.record(issues_room.workshop, "created", Issue.objects.get(title="Secret after removal"))
+    record(Viewer.of_participant(issues_room.them), ISSUE_ADDED, Issue.objects.get(title="Secret after removal"))
     response = poll(issues_room.participant, poll_url)
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
     assert b"Secret after removal" not in response.content

@@ -2,6 +2,9 @@
 
 import pytest
 
+from visions.live import record
+from visions.live.access import Viewer
+from visions.phases.stakeholders import PARTICIPANT_JOINED
 from visions.models import Activity, Participant, Phase, Stakeholder
 from visions.phases.stakeholders import RoomMix
 from visions.documents.snapshot import load_snapshot
@@ -75,7 +78,7 @@ def test_someone_joining_appears_on_open_pages(room):
 
     poll_url = poll_url_of(room.participant.get(url("phase_page", room.workshop, Phase.STAKEHOLDERS)))
     newcomer = ParticipantFactory(workshop=room.workshop, display_name="Chie", sector="government")
-    Activity.record(room.workshop, "joined", newcomer, actor=newcomer, summary="Chie")
+    record(Viewer.of_participant(newcomer), PARTICIPANT_JOINED, newcomer, summary="Chie")
     response = poll(room.participant, poll_url)
     swaps = oob_ids(response)
     assert (None, "beforeend:#people") in swaps and ("diversity", "true") in swaps

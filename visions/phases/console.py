@@ -141,6 +141,16 @@ def controls_response(request, viewer, back=None, **extra):
     return redirect(back or reverse("console", args=[viewer.workshop_id]))
 
 
+def change_setting(viewer, name, value, summary):
+    """Set one of the workshop's own fields, recorded (every page's banner shows the workshop)."""
+    workshop = viewer.workshop
+    before = getattr(workshop, name)
+    if before != value:
+        setattr(workshop, name, value)
+        workshop.save(update_fields=[name, "updated_at"])
+        record(viewer, WORKSHOP_UPDATED, None, summary=summary, changes={name: [before, value]})
+
+
 @write(needs=Needs.FACILITATOR)
 def phase_move(request, viewer):
     """Move the group to another phase: asked once, then done, with an undo right after."""
@@ -155,18 +165,7 @@ def phase_move(request, viewer):
             context.update(console_controls(viewer.workshop, confirm=confirm))
             return render(request, "phases/console.html#controls", context)
         return render_console(request, viewer, confirm=confirm)
-    workshop = viewer.workshop
-    before = workshop.phase
-    if before != target:
-        workshop.phase = target
-        workshop.save(update_fields=["phase", "updated_at"])
-        record(
-            viewer,
-            WORKSHOP_UPDATED,
-            None,
-            summary=_("Phase: %(phase)s") % {"phase": Phase(target).label},
-            changes={"phase": [before, target]},
-        )
+    change_setting(viewer, "phase", target, _("Phase: %(phase)s") % {"phase": Phase(target).label})
     if not request.htmx:
         messages.success(request, _("Everyone is now in “%(phase)s”.") % {"phase": Phase(target).label})
     return controls_response(request, viewer)
@@ -177,17 +176,7 @@ def workshop_lock(request, viewer):
     form = LockForm(request.POST)
     form.is_valid()
     locked = form.cleaned_data.get("locked", False)
-    workshop = viewer.workshop
-    if workshop.locked != locked:
-        workshop.locked = locked
-        workshop.save(update_fields=["locked", "updated_at"])
-        record(
-            viewer,
-            WORKSHOP_UPDATED,
-            None,
-            summary=_("Contributions locked") if locked else _("Contributions unlocked"),
-            changes={"locked": [not locked, locked]},
-        )
+    change_setting(viewer, "locked", locked, _("Contributions locked") if locked else _("Contributions unlocked"))
     return controls_response(request, viewer)
 
 
@@ -220,16 +209,6 @@ def workshop_dot_budget(request, viewer):
     form = DotBudgetForm(request.POST)
     if not form.is_valid():
         return controls_response(request, viewer)
-    workshop = viewer.workshop
-    before = workshop.dot_budget
-    if before != form.cleaned_data["dot_budget"]:
-        workshop.dot_budget = form.cleaned_data["dot_budget"]
-        workshop.save(update_fields=["dot_budget", "updated_at"])
-        record(
-            viewer,
-            WORKSHOP_UPDATED,
-            None,
-            summary=_("Dots per participant: %(n)s") % {"n": workshop.dot_budget},
-            changes={"dot_budget": [before, workshop.dot_budget]},
-        )
+    budget = form.cleaned_data["dot_budget"]
+    change_setting(viewer, "dot_budget", budget, _("Dots per participant: %(n)s") % {"n": budget})
     return controls_response(request, viewer)

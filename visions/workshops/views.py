@@ -190,6 +190,18 @@ def already_joined(request, workshop):
     return Participant.objects.filter(workshop=workshop, pk=participant_id).first()
 
 
+def join_with(form):
+    """The new participant, recorded so that every open page of the room shows them."""
+    with transaction.atomic():
+        participant = form.join()
+        newcomer = Viewer.of_participant(participant)
+        if form.cleaned_data.get("new_organisation"):
+            organisation = participant.stakeholder
+            record(newcomer, STAKEHOLDER_ADDED, organisation, summary=organisation.name)
+        record(newcomer, PARTICIPANT_JOINED, participant, summary=participant.display_name)
+    return participant
+
+
 @require_http_methods(["GET", "POST"])
 def join(request):
     typed = request.POST.get("code", "") if request.method == "POST" else request.GET.get("code", "")
@@ -208,14 +220,7 @@ def join(request):
     if request.method == "POST":
         form = JoinForm(request.POST, workshop=workshop)
         if returning is None and form.is_valid():
-            with transaction.atomic():
-                participant = form.join()
-                newcomer = Viewer.of_participant(participant)
-                if form.cleaned_data.get("new_organisation"):
-                    # A new organisation must reach the other open pages as well.
-                    organisation = participant.stakeholder
-                    record(newcomer, STAKEHOLDER_ADDED, organisation, summary=organisation.name)
-                record(newcomer, PARTICIPANT_JOINED, participant, summary=participant.display_name)
+            participant = join_with(form)
             request.session.cycle_key()
             remember_participant(request.session, participant)
             messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
