@@ -29,10 +29,10 @@ from visions.live.activity import Changes, Subject, declare
 from visions.models import Phase, Workshop
 
 POLL_SECONDS = 2
-PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW = (
-    "phase", "projector", "console", "builder", "overview",
+PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW, PAGE_THEMES = (
+    "phase", "projector", "console", "builder", "overview", "themes",
 )
-FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE}
+FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_THEMES}
 # Query parameters of a page that its deltas need too (the roadmap builder's issue filter).
 PAGE_QUERY = ("issues",)
 

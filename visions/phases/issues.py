@@ -26,6 +26,8 @@ ISSUE_EDITED = declare(Subject.ISSUE, "updated")
 ISSUE_DELETED = declare(Subject.ISSUE, "deleted")
 ISSUE_VOTED = declare(Subject.ISSUE, "voted")
 ISSUE_SCORED = declare(Subject.ISSUE, "scored")
+# What lists of issues show: any issue coming, going or changing its title.
+ISSUE_CHANGES = frozenset({ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED})
 
 
 # The 2x2 matrix: scores 1..5 on both axes, split in the middle (3).

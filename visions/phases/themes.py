@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 from visions.live import record
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs, claim_form_key
-from visions.live.pages import phase_url
+from visions.live.pages import PAGE_THEMES, Board, Fragment, phase_url, register, render_page
 from visions.live.writes import done, facilitator_page, write
-from visions.models import Issue, Phase, Theme
+from visions.models import Issue, Phase, Theme, Workshop
 from visions.phases.forms import AssignIssuesForm, MergeThemesForm, SplitThemeForm, ThemeForm
 
 # Theme changes touch the issues they move ("touches"): the issues board redraws those and its theme list.
@@ -50,10 +50,40 @@ def themes_context(viewer, **forms):
     }
 
 
+class ThemesBoard(Board):
+    """The facilitator's themes page: redrawn whole when themes or the issues in them change.
+
+    Its forms are short and only facilitators use it; live.js keeps a region in which
+    someone is typing until they are done.
+    """
+
+    kind = PAGE_THEMES
+    phase = Phase.ISSUES
+    template = "phases/themes.html"
+
+    @property
+    def shows(self):
+        from visions.phases.issues import ISSUE_CHANGES  # the issues module shows themes too
+
+        return THEME_CHANGES | ISSUE_CHANGES
+
+    def page(self, viewer, context):
+        return themes_context(viewer, **{name: context[name] for name in THEME_FORMS if context.get(name)})
+
+    def delta(self, viewer, changes, context):
+        if context["workshop"] is None:
+            context["workshop"] = viewer.workshop = Workshop.objects.get(pk=viewer.workshop_id)
+        context.update(themes_context(viewer))
+        return [Fragment("phases/themes.html#board")]
+
+
+THEMES = register(ThemesBoard())
+THEME_FORMS = ("theme_form", "assign_form", "merge_form", "rename_form", "split_form")
+
+
 @require_GET
 def themes(request, pk):
-    viewer = facilitator_page(request, pk)
-    return render(request, "phases/themes.html", themes_context(viewer))
+    return render_page(request, facilitator_page(request, pk), THEMES, view=PAGE_THEMES)
 
 
 def theme_done(request, viewer):
@@ -62,8 +92,9 @@ def theme_done(request, viewer):
 
 
 def theme_invalid(request, viewer, **forms):
-    template = "phases/themes.html#board" if request.htmx else "phases/themes.html"
-    return render(request, template, themes_context(viewer, **forms))
+    if request.htmx:
+        return render(request, "phases/themes.html#board", themes_context(viewer, **forms))
+    return render_page(request, viewer, THEMES, view=PAGE_THEMES, **forms)
 
 
 @write(needs=Needs.FACILITATOR)
