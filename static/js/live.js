@@ -29,14 +29,64 @@
     tick();
   }
 
-  // Unsaved text anywhere on the page: then the page does not leave on its own.
-  function hasDraft() {
-    var fields = document.querySelectorAll("main textarea, main input[type=text], main input:not([type])");
+  // A field someone has changed and not yet saved.
+  function isDirty(field) {
+    if (field.type === "hidden" || field.type === "submit" || field.type === "button") return false;
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].selected !== field.options[i].defaultSelected) return true;
+      }
+      return false;
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  function hasDraftIn(root) {
+    var fields = root.querySelectorAll("textarea, input, select");
     for (var i = 0; i < fields.length; i++) {
-      if (fields[i].value !== fields[i].defaultValue) return true;
+      if (isDirty(fields[i])) return true;
     }
     return false;
   }
+
+  // Unsaved text anywhere on the page: then the page does not leave on its own.
+  function hasDraft() {
+    var main = document.querySelector("main");
+    return main ? hasDraftIn(main) : false;
+  }
+
+  // A region redrawn by someone else's change while this person is typing in it waits until
+  // they have saved or left the field, then takes the latest version.
+  var waiting = {};
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    // Only a region replaced whole waits; items appended to a list never touch what is typed.
+    if (target && target.id && fresh && fresh.id === target.id && hasDraftIn(target)) {
+      event.detail.shouldSwap = false;
+      waiting[target.id] = event.detail.fragment;
+    }
+  });
+
+  function swapWaiting() {
+    Object.keys(waiting).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target) { delete waiting[id]; return; }
+      if (hasDraftIn(target)) return;
+      var fragment = waiting[id];
+      delete waiting[id];
+      var fresh = fragment.firstElementChild;
+      if (!fresh) return;
+      fresh.removeAttribute("hx-swap-oob");
+      target.replaceWith(fresh);
+      if (window.htmx) window.htmx.process(fresh);
+    });
+  }
+
+  document.addEventListener("focusout", function () { setTimeout(swapWaiting, 0); });
+  document.addEventListener("htmx:afterSettle", function () { setTimeout(swapWaiting, 0); });
 
   function follow() {
     var banner = document.getElementById("phase-banner");

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from visions.models import ActionDependency, Endorsement, IssueScore, IssueVote, Theme, VisionGoal
+from visions.models import ActionDependency, Endorsement, IssueScore, IssueVote, Phase, Theme, VisionGoal
 
 from tests.conftest import join_as
 from tests.factories import (
@@ -278,3 +278,17 @@ def test_an_issue_the_facilitator_hid_is_not_listed_under_the_actions_that_addre
         body = client.get(reverse(page, args=[workshop.pk])).content.decode()
         assert "Night buses" in body
         assert "Moderated away" not in body, page
+
+
+@pytest.mark.django_db
+def test_the_overview_follows_the_workshop_live():
+    from tests.live.test_live_support import make_room, oob_ids, poll, poll_url_of, set_phase, url
+
+    room = make_room()
+    set_phase(room.workshop, Phase.ISSUES)
+    poll_url = poll_url_of(room.participant.get(url("workshop_detail", room.workshop)))
+    assert poll(room.participant, poll_url).status_code == 204
+    room.other.post(url("issue_add", room.workshop), {"title": "Buses stop at six", "description": ""})
+    response = poll(room.participant, poll_url)
+    assert ("overview-summary", "true") in oob_ids(response)
+    assert "Buses stop at six" in response.content.decode()

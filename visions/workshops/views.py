@@ -13,8 +13,8 @@ from visions import sdgs
 from visions.documents import workshop_file
 from visions.live import record
 from visions.live.access import Viewer, remember_participant, session_participant_id, viewer_for
-from visions.live.activity import Subject, declare
-from visions.live.pages import WORKSHOP_UPDATED
+from visions.live.activity import DECLARED, Subject, declare
+from visions.live.pages import PAGE_OVERVIEW, WORKSHOP_UPDATED, Board, Fragment, register, render_page
 from visions.live.writes import facilitator_page
 from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
 from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
@@ -138,22 +138,42 @@ def visions_with_goals(snapshot):
     return [(vision, [sdgs.goal(number) for number in vision.sdg_numbers]) for vision in snapshot.visions]
 
 
+def overview_context(viewer):
+    snapshot = load_snapshot(viewer.workshop)
+    return {
+        "snapshot": snapshot,
+        "sector_mix": sector_mix(snapshot),
+        "visions": visions_with_goals(snapshot),
+        "out_of_range": out_of_range_rows(snapshot),
+    }
+
+
+class OverviewBoard(Board):
+    """Everything the workshop holds, read-only, redrawn whenever anything changes."""
+
+    kind = PAGE_OVERVIEW
+    template = "visions/workshop_detail.html"
+
+    @property
+    def shows(self):
+        return frozenset(DECLARED)
+
+    def page(self, viewer, context):
+        return overview_context(viewer)
+
+    def delta(self, viewer, changes, context):
+        if context["workshop"] is None:
+            context["workshop"] = viewer.workshop = Workshop.objects.get(pk=viewer.workshop_id)
+        context.update(overview_context(viewer))
+        return [Fragment("visions/workshop_detail.html#summary")]
+
+
+OVERVIEW = register(OverviewBoard())
+
+
 @require_GET
 def workshop_detail(request, pk):
-    viewer = viewer_for(request, pk)
-    snapshot = load_snapshot(viewer.workshop)
-    return render(
-        request,
-        "visions/workshop_detail.html",
-        {
-            "workshop": viewer.workshop,
-            "viewer": viewer,
-            "snapshot": snapshot,
-            "sector_mix": sector_mix(snapshot),
-            "visions": visions_with_goals(snapshot),
-            "out_of_range": out_of_range_rows(snapshot),
-        },
-    )
+    return render_page(request, viewer_for(request, pk), OVERVIEW, view=PAGE_OVERVIEW)
 
 
 @require_http_methods(["GET", "POST"])
