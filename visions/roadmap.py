@@ -166,23 +166,12 @@ def may_edit_action(member, action):
     return any(owner.pk == participant.stakeholder_id for owner in action.owners.all())
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    action: object
-    lane: str
-    lane_label: str
-    can_edit: bool
-
-
 def action_rows(actions, member):
     """The actions in timeline order (lane, then start year), with what the viewer may do."""
-    position = {lane: index for index, lane in enumerate(LANE_ORDER)}
-    rows = [
-        ActionRow(action, lane, LANE_LABELS[lane], may_edit_action(member, action))
-        for action in actions
-        for lane in [action_lane(action)]
-    ]
-    return sorted(rows, key=lambda r: (position[r.lane], r.action.start_year, r.action.end_year, r.action.pk))
+    # Imported here: visions.documents.findings builds on this module's lanes.
+    from visions.documents.findings import action_rows as rows
+
+    return rows(actions, member=member, by_lane=True)
 
 
 def unaddressed_by_votes(snapshot, *, prioritised_only=False):

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from visions.live.access import membership
 from visions.live import Refused, last_activity_id
-from visions.models import Action, Activity, Milestone, Target, Workshop
+from visions.documents.findings import out_of_range_rows
+from visions.models import Action, Activity, Milestone, Workshop
 from visions.roadmap import (
     action_rows,
     may_edit_action,
@@ -102,19 +103,6 @@ def roadmap_changed_since(workshop, since):
         .exclude(verb="scored")
         .exists()
     )
-
-
-def out_of_range_rows(snapshot):
-    """(kind, object, years) for each derived.coverage out-of-range finding."""
-    rows = []
-    for thing in snapshot.coverage.out_of_range:
-        if isinstance(thing, Action):
-            rows.append(("action", thing, f"{thing.start_year}–{thing.end_year}"))
-        elif isinstance(thing, Milestone):
-            rows.append(("milestone", thing, str(thing.year)))
-        elif isinstance(thing, Target):
-            rows.append(("target", thing, str(thing.target_year)))
-    return rows
 
 
 def roadmap_context(request, member, *, panel=None, notice=""):
