@@ -39,7 +39,8 @@ def test_the_demo_facilitator_speaks_as_the_facilitator_participant():
 
     facilitator = Participant.objects.get(workshop=workshop, role=Role.FACILITATOR)
     assert facilitator.user == get_user_model().objects.get(username=DEMO_USERNAME)
-    assert not Participant.objects.filter(workshop=workshop, role=Role.PARTICIPANT, user__isnull=False).exists()
+    linked = Participant.objects.filter(workshop=workshop, user__isnull=False)
+    assert list(linked) == [facilitator]
 
 
 def test_the_demo_history_starts_with_its_creation_and_the_two_adoptions():

@@ -119,9 +119,10 @@ def _cycle_findings(snapshot):
 
 def coverage_findings(snapshot):
     """Every finding in words: unaddressed issues, order, a dependency cycle, years out of range."""
+    coverage = snapshot.coverage
     return [
         *_unaddressed_findings(snapshot),
-        *(_order_finding(action, prerequisite) for action, prerequisite in snapshot.coverage.order_violations),
+        *(_order_finding(action, prerequisite) for action, prerequisite in coverage.order_violations),
         *_cycle_findings(snapshot),
         *out_of_range_findings(snapshot),
     ]

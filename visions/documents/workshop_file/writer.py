@@ -29,7 +29,9 @@ def export_document(workshop):
     objects = {section.name: _section_objects(section, workshop) for section in SECTIONS}
     # Keys follow creation order, so that an import keeps them in the order export gives back.
     keys = {
-        section.name: {obj.pk: f"{section.key_prefix}{n}" for n, obj in enumerate(objects[section.name], start=1)}
+        section.name: {
+            obj.pk: f"{section.key_prefix}{n}" for n, obj in enumerate(objects[section.name], start=1)
+        }
         for section in SECTIONS
         if section.key_prefix
     }
