@@ -7,11 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from tests.documents.test_roundtrip import canonical
 from visions.demo.builder import DEMO_FILE, DEMO_MARKER, DEMO_USERNAME, demo_document, find_demo_workshop
 from visions.documents.workshop_file import export_document, validate
 from visions.models import Activity, Participant, Role, Workshop
-
-from tests.documents.test_roundtrip import canonical
 
 pytestmark = pytest.mark.django_db
 

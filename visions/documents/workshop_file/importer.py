@@ -1,21 +1,12 @@
 """Import: a checked document written into the database as a new workshop, in one transaction."""
 
-import datetime
+from dataclasses import dataclass, field
 
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from visions.documents.workshop_file.checker import DocumentChecker
-from visions.documents.workshop_file.shape import (
-    SECTIONS,
-    Children,
-    Links,
-    Plain,
-    Ref,
-    Special,
-    Value,
-    WorkshopFileError,
-)
+from visions.documents.workshop_file.shape import SECTIONS, WorkshopFileError
 from visions.models import Activity, IssueOrigin, Theme, Workshop
 
 
@@ -47,23 +38,33 @@ def import_document_with_keys(document, *, facilitator=None):
     return workshop, objects
 
 
+@dataclass
+class _Context:
+    themes: dict  # {name: Theme}
+    objects: dict = field(default_factory=dict)  # {section: {key: object}}
+
+
 def _write(clean):
     workshop = Workshop.objects.create(**clean["workshop"])
-    objects = {}
-    themes = _themes(workshop, clean["issues"])
+    context = _Context(_themes(workshop, clean["issues"]))
     for section in SECTIONS:
         entries = clean[section.name]
         rows = section.model.objects.bulk_create(
-            [section.model(**_attributes(section, workshop, entry, objects, themes)) for entry in entries]
+            [section.model(**_attributes(section, workshop, entry, context)) for entry in entries]
         )
         if section.key_prefix:
-            objects[section.name] = {entry["key"]: obj for entry, obj in zip(entries, rows, strict=True)}
-        # Links within a section (depends_on) need the whole section first.
-        for field in section.fields:
-            if isinstance(field, (Links, Children, Plain)):
-                _write_list(field, entries, rows, objects)
-    _ensure_derived_issues(clean, objects["targets"])
-    return workshop, objects
+            keyed = zip((entry["key"] for entry in entries), rows, strict=True)
+            context.objects[section.name] = dict(keyed)
+        # After the whole section, because links may stay within it (depends_on). In file order, so
+        # that export gives them back in the same order.
+        for list_field in (f for f in section.fields if f.is_list):
+            list_field.model.objects.bulk_create(
+                list_field.new_row(owner, value, context)
+                for entry, owner in zip(entries, rows, strict=True)
+                for value in entry[list_field.name]
+            )
+    _ensure_derived_issues(clean, context.objects["targets"])
+    return workshop, context.objects
 
 
 def _themes(workshop, issues):
@@ -76,37 +77,11 @@ def _themes(workshop, issues):
     return themes
 
 
-def _attributes(section, workshop, entry, objects, themes):
+def _attributes(section, workshop, entry, context):
     attributes = {"workshop": workshop} if section.in_workshop else {}
-    for field in section.fields:
-        value = entry[field.name]
-        if isinstance(field, Value):
-            attributes[field.name] = value
-        elif isinstance(field, Ref):
-            attributes[field.name] = objects[field.section].get(value) if value is not None else None
-        elif isinstance(field, Special) and field.name == "as_of":
-            attributes["as_of"] = datetime.date.fromisoformat(value)
-        elif isinstance(field, Special) and field.name == "theme":
-            attributes["theme"] = themes.get(value)
+    for field_ in section.fields:
+        attributes.update(field_.stored(entry[field_.name], context))
     return attributes
-
-
-def _write_list(field, entries, owners, objects):
-    """The rows of one list field, in file order, so that export gives them back in the same order."""
-    rows = []
-    for entry, owner in zip(entries, owners, strict=True):
-        for value in entry[field.name]:
-            if isinstance(field, Links):
-                rows.append(field.model(**{field.owner: owner, field.other: objects[field.section][value]}))
-            elif isinstance(field, Plain):
-                rows.append(field.model(**{field.owner: owner, field.column: value}))
-            else:
-                attributes = {sub.name: value[sub.name] for sub in field.fields}
-                for sub in field.fields:
-                    if isinstance(sub, Ref):
-                        attributes[sub.name] = objects[sub.section][value[sub.name]]
-                rows.append(field.model(**{field.owner: owner}, **attributes))
-    field.model.objects.bulk_create(rows)
 
 
 def _ensure_derived_issues(clean, targets):

@@ -6,6 +6,7 @@ checker keeps its own per-field rules (FORMAT.md's table of values), because
 those differ field by field.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -54,11 +55,44 @@ def quoted(key):
     return json.dumps(key, ensure_ascii=False)
 
 
+# Each field says how it is read from a row on export (`exported`, with the writer's
+# context: `keys` by section and pk, `theme_names` by pk, `lists` by field and owner pk)
+# and how a checked value is stored on import (`stored`, with the importer's context:
+# `objects` by section and key, `themes` by name).
+
+
 @dataclass(frozen=True)
 class Value:
     """A field stored as the model attribute of the same name."""
 
     name: str
+    is_list = False
+
+    def exported(self, obj, context):
+        return getattr(obj, self.name)
+
+    def stored(self, value, context):
+        return {self.name: value}
+
+
+class Date(Value):
+    """An ISO date, `YYYY-MM-DD` in the file."""
+
+    def exported(self, obj, context):
+        return getattr(obj, self.name).isoformat()
+
+    def stored(self, value, context):
+        return {self.name: datetime.date.fromisoformat(value)}
+
+
+class ThemeName(Value):
+    """An issue's theme, by its name in the file."""
+
+    def exported(self, obj, context):
+        return context.theme_names.get(obj.theme_id)
+
+    def stored(self, value, context):
+        return {"theme": context.themes.get(value)}
 
 
 @dataclass(frozen=True)
@@ -67,11 +101,31 @@ class Ref:
 
     name: str
     section: str
+    is_list = False
+
+    def exported(self, obj, context):
+        pk = getattr(obj, f"{self.name}_id")
+        return context.keys[self.section][pk] if pk is not None else None
+
+    def stored(self, value, context):
+        return {self.name: context.objects[self.section][value] if value is not None else None}
+
+
+class ListField:
+    """A list stored as rows of `model` whose field `owner` points at the entry."""
+
+    is_list = True
+
+    def exported(self, obj, context):
+        return context.lists[self.name].get(obj.pk, [])
+
+    def stored(self, value, context):
+        return {}  # written as rows of their own, once the owners exist
 
 
 @dataclass(frozen=True)
-class Links:
-    """A list of keys of `section`, stored as rows of `model` from `owner` to `other`."""
+class Links(ListField):
+    """A list of keys of `section`, one `model` row from `owner` to `other` each."""
 
     name: str
     section: str
@@ -79,32 +133,46 @@ class Links:
     owner: str
     other: str
 
+    def row_value(self, row, context):
+        return context.keys[self.section][getattr(row, f"{self.other}_id")]
 
-@dataclass(frozen=True)
-class Children:
-    """A list of objects stored as rows of `model` under `owner`, with these fields."""
-
-    name: str
-    model: type
-    owner: str
-    fields: tuple
+    def new_row(self, owner, value, context):
+        return self.model(**{self.owner: owner, self.other: context.objects[self.section][value]})
 
 
 @dataclass(frozen=True)
-class Plain:
-    """A list of plain values stored as rows of `model` under `owner`, in `column`."""
+class Plain(ListField):
+    """A list of plain values, one `model` row with the value in `column` each."""
 
     name: str
     model: type
     owner: str
     column: str
 
+    def row_value(self, row, context):
+        return getattr(row, self.column)
+
+    def new_row(self, owner, value, context):
+        return self.model(**{self.owner: owner, self.column: value})
+
 
 @dataclass(frozen=True)
-class Special:
-    """A field the writer and the importer treat by hand (a date, a theme's name)."""
+class Children(ListField):
+    """A list of objects with these fields, one `model` row each."""
 
     name: str
+    model: type
+    owner: str
+    fields: tuple
+
+    def row_value(self, row, context):
+        return {field.name: field.exported(row, context) for field in self.fields}
+
+    def new_row(self, owner, value, context):
+        attributes = {}
+        for field in self.fields:
+            attributes.update(field.stored(value[field.name], context))
+        return self.model(**{self.owner: owner}, **attributes)
 
 
 @dataclass(frozen=True)
@@ -156,7 +224,7 @@ SECTIONS = (
         "assessments",
         Assessment,
         None,
-        (Ref("target", "targets"), Value("value"), Special("as_of"), Value("source"), Value("note"),
+        (Ref("target", "targets"), Value("value"), Date("as_of"), Value("source"), Value("note"),
          Ref("author", "participants")),
     ),
     Section(
@@ -168,7 +236,7 @@ SECTIONS = (
             Value("description"),
             Value("origin"),
             Ref("target", "targets"),
-            Special("theme"),
+            ThemeName("theme"),
             Ref("author", "participants"),
             Children("votes", IssueVote, "issue", (PARTICIPANT, Value("dots"))),
             Children("scores", IssueScore, "issue", (PARTICIPANT, Value("impact"), Value("feasibility"))),

@@ -2,21 +2,18 @@
 
 import json
 import math
+from dataclasses import dataclass, field
 
 from visions.documents.snapshot import load_snapshot
-from visions.documents.workshop_file.shape import (
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    SECTIONS,
-    WORKSHOP_FIELDS,
-    Children,
-    Links,
-    Plain,
-    Ref,
-    Special,
-    Value,
-)
+from visions.documents.workshop_file.shape import FORMAT_NAME, FORMAT_VERSION, SECTIONS, WORKSHOP_FIELDS
 from visions.models import Action, Milestone, Target, Theme
+
+
+@dataclass
+class _Context:
+    keys: dict  # {section: {pk: key}}
+    theme_names: dict  # {pk: name}
+    lists: dict = field(default_factory=dict)  # {list field name: {owner pk: [values]}}
 
 
 def dumps(document):
@@ -35,18 +32,16 @@ def export_document(workshop):
         for section in SECTIONS
         if section.key_prefix
     }
-    themes = dict(Theme.objects.filter(workshop=workshop).values_list("pk", "name"))
+    context = _Context(keys, dict(Theme.objects.filter(workshop=workshop).values_list("pk", "name")))
     document = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "workshop": {name: getattr(workshop, name) for name in WORKSHOP_FIELDS},
     }
     for section in SECTIONS:
-        lists = {field.name: _rows_by_owner(field, workshop, keys) for field in section.fields
-                 if isinstance(field, (Links, Children, Plain))}
-        document[section.name] = [
-            _entry(section, obj, keys, lists, themes) for obj in objects[section.name]
-        ]
+        for list_field in (f for f in section.fields if f.is_list):
+            context.lists[list_field.name] = _rows_by_owner(list_field, workshop, context)
+        document[section.name] = [_entry(section, obj, context) for obj in objects[section.name]]
     document["derived"] = _derived(load_snapshot(workshop), keys)
     return document
 
@@ -57,37 +52,19 @@ def _section_objects(section, workshop):
     return list(section.model.objects.filter(target__workshop=workshop).order_by("id"))
 
 
-def _rows_by_owner(field, workshop, keys):
-    """{owner id: [file values]} for a list field, in the order the rows were made."""
-    rows = field.model.objects.filter(**{f"{field.owner}__workshop": workshop}).order_by("id")
+def _rows_by_owner(list_field, workshop, context):
+    """{owner pk: [file values]} for a list field, in the order the rows were made."""
+    rows = list_field.model.objects.filter(**{f"{list_field.owner}__workshop": workshop}).order_by("id")
     by_owner = {}
     for row in rows:
-        if isinstance(field, Links):
-            value = keys[field.section][getattr(row, f"{field.other}_id")]
-        elif isinstance(field, Plain):
-            value = getattr(row, field.column)
-        else:
-            value = {sub.name: _value(sub, row, keys) for sub in field.fields}
-        by_owner.setdefault(getattr(row, f"{field.owner}_id"), []).append(value)
+        owner = getattr(row, f"{list_field.owner}_id")
+        by_owner.setdefault(owner, []).append(list_field.row_value(row, context))
     return by_owner
 
 
-def _value(field, obj, keys):
-    if isinstance(field, Ref):
-        pk = getattr(obj, f"{field.name}_id")
-        return keys[field.section][pk] if pk is not None else None
-    return getattr(obj, field.name)
-
-
-def _entry(section, obj, keys, lists, themes):
-    entry = {"key": keys[section.name][obj.pk]} if section.key_prefix else {}
-    for field in section.fields:
-        if isinstance(field, (Value, Ref)):
-            entry[field.name] = _value(field, obj, keys)
-        elif isinstance(field, Special):
-            entry[field.name] = obj.as_of.isoformat() if field.name == "as_of" else themes.get(obj.theme_id)
-        else:
-            entry[field.name] = lists[field.name].get(obj.pk, [])
+def _entry(section, obj, context):
+    entry = {"key": context.keys[section.name][obj.pk]} if section.key_prefix else {}
+    entry.update((f.name, f.exported(obj, context)) for f in section.fields)
     return entry
 
 
