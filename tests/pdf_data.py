@@ -46,12 +46,45 @@ def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
     """The workshop file of build_workshop."""
     rng = random.Random(seed)
     workshop = {**WORKSHOP, **workshop}
-    base_year, target_year = workshop["base_year"], workshop["target_year"]
 
     def text(default, limit=None):
         # Cut to the column's length: the file may not be longer (a cut tag must stay inert too).
         return texts[:limit] if texts is not None else default
 
+    stakeholders, people = _organisations_and_people(scale, text)
+    keys = [person["key"] for person in people]
+    vision = {
+        "key": "v1",
+        "statement": text(
+            "2050年、誰もが住み慣れた地域で健康に暮らしている。"
+            "In 2050, everyone lives healthily in their own community."
+        ),
+        "status": "adopted",
+        "sdgs": [3, 11, 17],
+        "author": keys[0],
+        "endorsed_by": keys[1:4],
+    }
+    themes = [name if texts is None else f"{n} {texts}"[:200]
+              for n, name in enumerate(("医療・介護", "移動・交通", "Work and learning"))]
+    targets, assessments, gap_issues = _evidence(scale, rng, text, keys, workshop["language"])
+    issues = gap_issues + _voted_issues(scale, rng, text, keys, themes, gap_issues)
+    milestones, actions = _roadmap(scale, rng, text, workshop, stakeholders, [i["key"] for i in issues])
+    return {
+        "format": "futurecenter-workshop",
+        "version": 1,
+        "workshop": workshop,
+        "stakeholders": stakeholders,
+        "participants": people,
+        "visions": [vision],
+        "targets": targets,
+        "assessments": assessments,
+        "issues": issues,
+        "milestones": milestones,
+        "actions": actions,
+    }
+
+
+def _organisations_and_people(scale, text):
     stakeholders = [
         {"key": f"s{n}-{sector}", "name": text(f"{label} 組織 {n}", 200), "sector": sector,
          "discipline": text("地域福祉", 200)}
@@ -68,21 +101,12 @@ def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
         }
         for n in range(4 + 2 * scale)
     ]
-    keys = [person["key"] for person in people]
-    vision = {
-        "key": "v1",
-        "statement": text(
-            "2050年、誰もが住み慣れた地域で健康に暮らしている。"
-            "In 2050, everyone lives healthily in their own community."
-        ),
-        "status": "adopted",
-        "sdgs": [3, 11, 17],
-        "author": keys[0],
-        "endorsed_by": keys[1:4],
-    }
-    themes = [name if texts is None else f"{n} {texts}"[:200]
-              for n, name in enumerate(("医療・介護", "移動・交通", "Work and learning"))]
-    targets, assessments, issues = [], [], []
+    return stakeholders, people
+
+
+def _evidence(scale, rng, text, keys, language):
+    """Targets, their assessments and the gap issue the app derives from each."""
+    targets, assessments, gap_issues = [], [], []
     for n in range(2 * scale):
         indicator, unit, direction, goal, start, slope = INDICATORS[n % len(INDICATORS)]
         target = {"key": f"t{n}", "vision": "v1", "indicator": text(f"{indicator} ({n + 1})"),
@@ -97,19 +121,26 @@ def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
                 "note": text("県統計年鑑" if k % 2 else ""),
                 "author": keys[k % len(keys)],
             })
-        # The gap issue the app makes on the first assessment, written out so that it can be voted on.
-        title = Target(indicator=target["indicator"], workshop=Workshop(language=workshop["language"]))
-        issues.append({"key": f"gap{n}", "origin": IssueOrigin.DERIVED, "target": target["key"],
-                       "title": title.derived_issue_title()})
-    for n in range(10 * scale):
-        issues.append({
+        # Written out, with the title the app gives it, so that it can be voted on like the others.
+        unsaved = Target(indicator=target["indicator"], workshop=Workshop(language=language))
+        gap_issues.append({"key": f"gap{n}", "origin": IssueOrigin.DERIVED, "target": target["key"],
+                           "title": unsaved.derived_issue_title()})
+    return targets, assessments, gap_issues
+
+
+def _voted_issues(scale, rng, text, keys, themes, gap_issues):
+    """The participants' issues; votes and scores go on these and on the gap issues."""
+    issues = [
+        {
             "key": f"i{n}",
             "title": text(f"{TOPICS[n % len(TOPICS)]} — 課題 {n + 1}"),
             "description": text(DESCRIPTION if n % 2 else ""),
             "theme": themes[n % len(themes)],
             "author": keys[n % len(keys)],
-        })
-    for issue in issues:
+        }
+        for n in range(10 * scale)
+    ]
+    for issue in gap_issues + issues:
         voters = rng.sample(keys, k=min(len(keys), rng.randint(0, 4)))
         issue["votes"], issue["scores"] = [], []
         for key in voters:
@@ -117,7 +148,11 @@ def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
             issue["scores"].append(
                 {"participant": key, "impact": rng.randint(1, 5), "feasibility": rng.randint(1, 5)}
             )
+    return issues
 
+
+def _roadmap(scale, rng, text, workshop, stakeholders, issue_keys):
+    base_year, target_year = workshop["base_year"], workshop["target_year"]
     span = target_year - base_year
     milestones = [
         {"key": f"m{year}", "year": year, "title": text(f"{year}年までに: {rng.choice(TOPICS)}")}
@@ -136,23 +171,10 @@ def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
             "status": rng.choice(ActionStatus.values),
             "progress": rng.choice([0, 20, 50, 80, 100]),
         })
-    issue_keys = [issue["key"] for issue in issues]
     for n, action in enumerate(actions):
         action["owners"] = [s["key"] for s in rng.sample(stakeholders, k=rng.randint(1, 3))]
         addressed = rng.sample(issue_keys, k=min(len(issue_keys), rng.randint(1, 2)))
         # Leave some issues unaddressed, so the findings have something to say.
         action["addresses"] = addressed if n % 7 else []
         action["depends_on"] = [actions[n - 1]["key"]] if n > 0 and n % 4 == 0 else []
-    return {
-        "format": "futurecenter-workshop",
-        "version": 1,
-        "workshop": workshop,
-        "stakeholders": stakeholders,
-        "participants": people,
-        "visions": [vision],
-        "targets": targets,
-        "assessments": assessments,
-        "issues": issues,
-        "milestones": milestones,
-        "actions": actions,
-    }
+    return milestones, actions

@@ -1,4 +1,4 @@
-"""Validation, reading and import of the workshop file (visions/workshop_file.py)."""
+"""Validation, reading and import of the workshop file (visions/documents/workshop_file/)."""
 
 import copy
 import json
