@@ -692,6 +692,7 @@ def test_import_with_keys_gives_each_new_object_under_its_key_in_the_file():
 def test_import_with_keys_refuses_a_broken_file_like_import():
     document = full_document()
     document["actions"][1]["depends_on"] = ["nowhere"]
-    with pytest.raises(WorkshopFileError, match=r'actions\[1\]\.depends_on\[0\]: no action with key "nowhere"'):
+    with pytest.raises(WorkshopFileError) as refused:
         import_document_with_keys(document)
+    assert str(refused.value) == 'actions[1].depends_on[0]: no action with key "nowhere"'
     assert not Workshop.objects.exists()
