@@ -45,7 +45,6 @@ def page_count(data):
 
 
 def workshops():
-    from tests.factories import WorkshopFactory
     from tests.pdf_data import build_workshop
 
     made = []
@@ -56,8 +55,8 @@ def workshops():
     else:
         made.append(("demo workshop", build_demo_workshop()))
     for label, scale in SYNTHETIC:
-        workshop = WorkshopFactory(title=f"Synthetic workshop, scale {scale}", language="ja")
-        made.append((label, build_workshop(workshop, scale=scale)))
+        workshop = build_workshop(scale=scale, title=f"Synthetic workshop, scale {scale}", language="ja")
+        made.append((label, workshop))
     return made
 
 

@@ -1,29 +1,9 @@
 """A whole workshop of any size, in Japanese and English: shared by the PDF tests and bench/pdf_bench.py."""
 
-import datetime
 import random
 
-from visions.models import (
-    Action,
-    ActionDependency,
-    ActionIssue,
-    ActionOwner,
-    ActionStatus,
-    Assessment,
-    Endorsement,
-    Issue,
-    IssueScore,
-    IssueVote,
-    Milestone,
-    Participant,
-    Role,
-    Sector,
-    Stakeholder,
-    Target,
-    Theme,
-    Vision,
-    VisionStatus,
-)
+from visions.documents.workshop_file import import_document
+from visions.models import ActionStatus, IssueOrigin, Sector, Target, Workshop
 
 NAMES = ["山田 恵子", "佐藤 健一", "Emily Carter", "中村 由美", "Raj Patel", "木村 春子", "高橋 翔", "井上 誠"]
 INDICATORS = [
@@ -49,119 +29,152 @@ DESCRIPTION = (
 )
 
 
-def build_workshop(workshop, scale=1, *, seed=7, texts=None):
-    """Fill `workshop` with about `scale` × (2 targets, 12 issues, 12 actions) and everything around them.
+WORKSHOP = {"title": "Workshop", "theme": "Super-aged society", "region": "Tokushima", "language": "ja",
+            "base_year": 2026, "target_year": 2050}
 
-    `texts` (optional) replaces every piece of user text, e.g. with markup that must stay inert.
+
+def build_workshop(scale=1, *, seed=7, texts=None, **workshop):
+    """A new workshop of about `scale` × (2 targets, 12 issues, 12 actions), imported from a document.
+
+    `workshop` sets its fields (title, language, ...); `texts` (optional) replaces every
+    piece of user text, e.g. with markup that must stay inert.
     """
+    return import_document(workshop_document(scale, seed=seed, texts=texts, **workshop))
+
+
+def workshop_document(scale=1, *, seed=7, texts=None, **workshop):
+    """The workshop file of build_workshop."""
     rng = random.Random(seed)
+    workshop = {**WORKSHOP, **workshop}
 
     def text(default, limit=None):
-        # Cut to the column's length: PostgreSQL enforces it (a cut tag must stay inert too).
+        # Cut to the column's length: the file may not be longer (a cut tag must stay inert too).
         return texts[:limit] if texts is not None else default
 
+    stakeholders, people = _organisations_and_people(scale, text)
+    keys = [person["key"] for person in people]
+    vision = {
+        "key": "v1",
+        "statement": text(
+            "2050年、誰もが住み慣れた地域で健康に暮らしている。"
+            "In 2050, everyone lives healthily in their own community."
+        ),
+        "status": "adopted",
+        "sdgs": [3, 11, 17],
+        "author": keys[0],
+        "endorsed_by": keys[1:4],
+    }
+    themes = [name if texts is None else f"{n} {texts}"[:200]
+              for n, name in enumerate(("医療・介護", "移動・交通", "Work and learning"))]
+    targets, assessments, gap_issues = _evidence(scale, rng, text, keys, workshop["language"])
+    issues = gap_issues + _voted_issues(scale, rng, text, keys, themes, gap_issues)
+    milestones, actions = _roadmap(scale, rng, text, workshop, stakeholders, [i["key"] for i in issues])
+    return {
+        "format": "futurecenter-workshop",
+        "version": 1,
+        "workshop": workshop,
+        "stakeholders": stakeholders,
+        "participants": people,
+        "visions": [vision],
+        "targets": targets,
+        "assessments": assessments,
+        "issues": issues,
+        "milestones": milestones,
+        "actions": actions,
+    }
+
+
+def _organisations_and_people(scale, text):
     stakeholders = [
-        Stakeholder.objects.create(
-            workshop=workshop, name=text(f"{label} 組織 {n}", 200), sector=sector,
-            discipline=text("地域福祉", 200),
-        )
+        {"key": f"s{n}-{sector}", "name": text(f"{label} 組織 {n}", 200), "sector": sector,
+         "discipline": text("地域福祉", 200)}
         for n in range(1, 1 + max(1, scale))
         for sector, label in Sector.choices
     ]
     people = [
-        Participant.objects.create(
-            workshop=workshop,
-            display_name=text(f"{NAMES[n % len(NAMES)]} {n}", 100),
-            role=Role.PARTICIPANT,
-            sector=stakeholders[n % len(stakeholders)].sector,
-            discipline=text(["老年看護学", "public policy", "ロボット工学", "地域金融"][n % 4], 200),
-            stakeholder=stakeholders[n % len(stakeholders)],
-        )
+        {
+            "key": f"p{n}",
+            "display_name": text(f"{NAMES[n % len(NAMES)]} {n}", 100),
+            "sector": stakeholders[n % len(stakeholders)]["sector"],
+            "discipline": text(["老年看護学", "public policy", "ロボット工学", "地域金融"][n % 4], 200),
+            "stakeholder": stakeholders[n % len(stakeholders)]["key"],
+        }
         for n in range(4 + 2 * scale)
     ]
-    vision = Vision.objects.create(
-        workshop=workshop,
-        statement=text(
-            "2050年、誰もが住み慣れた地域で健康に暮らしている。"
-            "In 2050, everyone lives healthily in their own community."
-        ),
-        target_year=workshop.target_year,
-        status=VisionStatus.ADOPTED,
-        author=people[0],
-    )
-    vision.set_sdgs([3, 11, 17])
-    for person in people[1:4]:
-        Endorsement.objects.create(vision=vision, participant=person)
+    return stakeholders, people
 
-    themes = [
-        Theme.objects.create(workshop=workshop, name=name if texts is None else f"{n} {texts}"[:200])
-        for n, name in enumerate(("医療・介護", "移動・交通", "Work and learning"))
-    ]
+
+def _evidence(scale, rng, text, keys, language):
+    """Targets, their assessments and the gap issue the app derives from each."""
+    targets, assessments, gap_issues = [], [], []
     for n in range(2 * scale):
         indicator, unit, direction, goal, start, slope = INDICATORS[n % len(INDICATORS)]
-        target = Target.objects.create(
-            workshop=workshop,
-            vision=vision,
-            indicator=text(f"{indicator} ({n + 1})"),
-            unit=text(unit, 50),
-            direction=direction,
-            target_value=goal,
-            target_year=workshop.target_year,
-        )
+        target = {"key": f"t{n}", "vision": "v1", "indicator": text(f"{indicator} ({n + 1})"),
+                  "unit": text(unit, 50), "direction": direction, "target_value": goal}
+        targets.append(target)
         for k, year in enumerate(range(2018, 2026, 2)):
-            Assessment.objects.create(
-                target=target,
-                value=round(start + slope * (year - 2018) + rng.uniform(-0.5, 0.5), 2),
-                as_of=datetime.date(year, 4, 1),
-                source=text(f"https://example.org/stats/{year}"),
-                note=text("県統計年鑑" if k % 2 else ""),
-                author=people[k % len(people)],
-            )
+            assessments.append({
+                "target": target["key"],
+                "value": round(start + slope * (year - 2018) + rng.uniform(-0.5, 0.5), 2),
+                "as_of": f"{year}-04-01",
+                "source": text(f"https://example.org/stats/{year}"),
+                "note": text("県統計年鑑" if k % 2 else ""),
+                "author": keys[k % len(keys)],
+            })
+        # Written out, with the title the app gives it, so that it can be voted on like the others.
+        unsaved = Target(indicator=target["indicator"], workshop=Workshop(language=language))
+        gap_issues.append({"key": f"gap{n}", "origin": IssueOrigin.DERIVED, "target": target["key"],
+                           "title": unsaved.derived_issue_title()})
+    return targets, assessments, gap_issues
 
-    issues = list(Issue.objects.filter(workshop=workshop))
-    for n in range(10 * scale):
-        issues.append(
-            Issue.objects.create(
-                workshop=workshop,
-                title=text(f"{TOPICS[n % len(TOPICS)]} — 課題 {n + 1}"),
-                description=text(DESCRIPTION if n % 2 else ""),
-                theme=themes[n % len(themes)],
-                author=people[n % len(people)],
-            )
-        )
-    for issue in issues:
-        for person in rng.sample(people, k=min(len(people), rng.randint(0, 4))):
-            IssueVote.objects.create(issue=issue, participant=person, dots=rng.randint(1, 3))
-            IssueScore.objects.create(
-                issue=issue, participant=person, impact=rng.randint(1, 5), feasibility=rng.randint(1, 5)
-            )
 
-    span = workshop.target_year - workshop.base_year
+def _voted_issues(scale, rng, text, keys, themes, gap_issues):
+    """The participants' issues; votes and scores go on these and on the gap issues."""
+    issues = [
+        {
+            "key": f"i{n}",
+            "title": text(f"{TOPICS[n % len(TOPICS)]} — 課題 {n + 1}"),
+            "description": text(DESCRIPTION if n % 2 else ""),
+            "theme": themes[n % len(themes)],
+            "author": keys[n % len(keys)],
+        }
+        for n in range(10 * scale)
+    ]
+    for issue in gap_issues + issues:
+        voters = rng.sample(keys, k=min(len(keys), rng.randint(0, 4)))
+        issue["votes"], issue["scores"] = [], []
+        for key in voters:
+            issue["votes"].append({"participant": key, "dots": rng.randint(1, 3)})
+            issue["scores"].append(
+                {"participant": key, "impact": rng.randint(1, 5), "feasibility": rng.randint(1, 5)}
+            )
+    return issues
+
+
+def _roadmap(scale, rng, text, workshop, stakeholders, issue_keys):
+    base_year, target_year = workshop["base_year"], workshop["target_year"]
+    span = target_year - base_year
     milestones = [
-        Milestone.objects.create(workshop=workshop, year=year, title=text(f"{year}年までに: {rng.choice(TOPICS)}"))
-        for year in (workshop.base_year + 4, workshop.base_year + span // 2, workshop.target_year)
+        {"key": f"m{year}", "year": year, "title": text(f"{year}年までに: {rng.choice(TOPICS)}")}
+        for year in (base_year + 4, base_year + span // 2, target_year)
     ]
     actions = []
     for n in range(12 * scale):
-        start = workshop.base_year + rng.randint(0, span - 2)
-        actions.append(
-            Action.objects.create(
-                workshop=workshop,
-                title=text(f"{TOPICS[(n * 3) % len(TOPICS)]} {n + 1}"),
-                description=text(DESCRIPTION if n % 3 == 0 else ""),
-                start_year=start,
-                end_year=min(workshop.target_year, start + rng.choice([1, 2, 4, 6])),
-                milestone=rng.choice(milestones + [None]),
-                status=rng.choice(ActionStatus.values),
-                progress=rng.choice([0, 20, 50, 80, 100]),
-            )
-        )
+        start = base_year + rng.randint(0, span - 2)
+        actions.append({
+            "key": f"a{n}",
+            "title": text(f"{TOPICS[(n * 3) % len(TOPICS)]} {n + 1}"),
+            "description": text(DESCRIPTION if n % 3 == 0 else ""),
+            "start_year": start,
+            "end_year": min(target_year, start + rng.choice([1, 2, 4, 6])),
+            "milestone": rng.choice([m["key"] for m in milestones] + [None]),
+            "status": rng.choice(ActionStatus.values),
+            "progress": rng.choice([0, 20, 50, 80, 100]),
+        })
     for n, action in enumerate(actions):
-        for stakeholder in rng.sample(stakeholders, k=rng.randint(1, 3)):
-            ActionOwner.objects.create(action=action, stakeholder=stakeholder)
-        for issue in rng.sample(issues, k=min(len(issues), rng.randint(1, 2))):
-            if n % 7:  # leave some issues unaddressed, so the findings have something to say
-                ActionIssue.objects.create(action=action, issue=issue)
-        if n > 0 and n % 4 == 0:
-            ActionDependency.objects.create(action=action, prerequisite=actions[n - 1])
-    return workshop
+        action["owners"] = [s["key"] for s in rng.sample(stakeholders, k=rng.randint(1, 3))]
+        addressed = rng.sample(issue_keys, k=min(len(issue_keys), rng.randint(1, 2)))
+        # Leave some issues unaddressed, so the findings have something to say.
+        action["addresses"] = addressed if n % 7 else []
+        action["depends_on"] = [actions[n - 1]["key"]] if n > 0 and n % 4 == 0 else []
+    return milestones, actions

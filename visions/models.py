@@ -792,26 +792,6 @@ class Activity(models.Model):
             return self.actor_user.get_username()
         return _("the app")
 
-    @classmethod
-    def record(cls, workshop, verb, subject, *, actor=None, summary="", changes=None):
-        """Record one change. `actor` is a Participant, a User or None."""
-        from django.contrib.auth.models import AbstractBaseUser
-
-        with transaction.atomic():
-            # Live pages ask for "activity after id N", so ids must commit in order within a
-            # workshop: hold the workshop row until the surrounding transaction commits.
-            list(Workshop.objects.select_for_update().filter(pk=workshop.pk).values_list("pk"))
-            return cls.objects.create(
-                workshop=workshop,
-                actor_participant=actor if isinstance(actor, Participant) else None,
-                actor_user=actor if isinstance(actor, AbstractBaseUser) else None,
-                verb=verb,
-                subject_type=type(subject).__name__.lower() if subject is not None else "workshop",
-                subject_id=getattr(subject, "pk", None),
-                summary=str(summary)[:300],
-                changes=changes or {},
-            )
-
 
 class FormSubmission(models.Model):
     """A form's one-time key: the same submission sent twice creates its object once."""

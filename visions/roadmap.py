@@ -153,26 +153,12 @@ def progress_by_milestone(actions, milestones):
     return rows
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    action: object
-    lane: str
-    lane_label: str
-    can_edit: bool
-
-
 def action_rows(actions, viewer):
-    """The actions in timeline order (lane, then start year), with what the viewer may do.
+    """The actions in timeline order (lane, then start year), with what the viewer may change."""
+    # Imported here: visions.documents.findings builds on this module's lanes.
+    from visions.documents.findings import action_rows as rows
 
-    `viewer` is a visions.live.access.Viewer; reads the prefetched owners.
-    """
-    position = {lane: index for index, lane in enumerate(LANE_ORDER)}
-    rows = [
-        ActionRow(action, lane, LANE_LABELS[lane], viewer.may_change(action))
-        for action in actions
-        for lane in [action_lane(action)]
-    ]
-    return sorted(rows, key=lambda r: (position[r.lane], r.action.start_year, r.action.end_year, r.action.pk))
+    return rows(actions, viewer=viewer, by_lane=True)
 
 
 def unaddressed_by_votes(snapshot, *, prioritised_only=False):

@@ -73,7 +73,7 @@ def local_server():
 
 @pytest.mark.django_db
 def test_the_document_has_every_section_a_table_of_contents_and_running_headers():
-    workshop = build_workshop(WorkshopFactory(title="みらい県 2050 Roadmap", language="en"), scale=1)
+    workshop = build_workshop(scale=1, title="みらい県 2050 Roadmap", language="en")
 
     data = render_workshop_pdf(workshop)
 
@@ -121,7 +121,7 @@ def test_a_workshop_that_has_just_begun_still_makes_a_document():
 
 @pytest.mark.django_db
 def test_the_roadmap_timeline_is_in_the_document():
-    workshop = build_workshop(WorkshopFactory(language="en"), scale=1)
+    workshop = build_workshop(scale=1, language="en")
 
     data = render_workshop_pdf(workshop)
 
@@ -133,7 +133,7 @@ def test_the_roadmap_timeline_is_in_the_document():
 
 @pytest.mark.django_db
 def test_a_timeline_too_tall_for_a_page_is_cut_into_parts_that_fit():
-    workshop = build_workshop(WorkshopFactory(language="en"), scale=6)
+    workshop = build_workshop(scale=6, language="en")
     snapshot = load_snapshot(workshop)
 
     parts = pdf.timeline_parts(snapshot)
@@ -150,7 +150,7 @@ def test_a_timeline_too_tall_for_a_page_is_cut_into_parts_that_fit():
 
 @pytest.mark.django_db
 def test_japanese_font_is_named_and_embedded():
-    workshop = build_workshop(WorkshopFactory(title="超高齢社会 2050", language="ja"), scale=1)
+    workshop = build_workshop(scale=1, title="超高齢社会 2050", language="ja")
 
     data = render_workshop_pdf(workshop)
 
@@ -162,7 +162,7 @@ def test_japanese_font_is_named_and_embedded():
 
 @pytest.mark.django_db
 def test_the_document_uses_the_workshops_language():
-    workshop = build_workshop(WorkshopFactory(language="ja"), scale=1)
+    workshop = build_workshop(scale=1, language="ja")
 
     html = render_workshop_html(load_snapshot(workshop))
 
@@ -178,13 +178,14 @@ def test_markup_in_user_text_is_shown_as_text_and_fetches_nothing(local_server):
         f'<link rel="stylesheet" href="{base}/style.css"><a rel="attachment" href="{base}/a.pdf">x</a>'
     )
     # Title and region are short columns (PostgreSQL enforces their length): one tag each.
-    workshop = WorkshopFactory(
+    workshop = build_workshop(
+        scale=1,
+        texts=hostile,
         title=f'<img src="{base}/title.png">',
         theme=hostile,
         region=f'<object data="{base}/region.pdf"></object>',
         language="en",
     )
-    build_workshop(workshop, scale=1, texts=hostile)
 
     html = render_workshop_html(load_snapshot(workshop))
     data = render_workshop_pdf(workshop)
@@ -251,7 +252,7 @@ def test_the_fetcher_serves_static_files_and_data_only(settings):
 
 @pytest.mark.django_db
 def test_a_workshop_too_large_is_refused_with_a_clear_message(monkeypatch):
-    workshop = build_workshop(WorkshopFactory(language="en"), scale=1)
+    workshop = build_workshop(scale=1, language="en")
     monkeypatch.setitem(pdf.PDF_LIMITS, "actions", (5, "actions"))
 
     with pytest.raises(WorkshopTooLargeForPdf) as refused:
@@ -273,7 +274,7 @@ def test_too_much_text_is_refused(monkeypatch):
 @pytest.mark.django_db
 def test_a_render_that_overruns_its_time_is_stopped(settings):
     settings.PDF_RENDER_TIMEOUT_SECONDS = 0.001
-    workshop = build_workshop(WorkshopFactory(language="en"), scale=1)
+    workshop = build_workshop(scale=1, language="en")
 
     with pytest.raises(PdfRenderTimeout):
         render_workshop_pdf(workshop)
@@ -292,8 +293,8 @@ def test_when_every_render_slot_is_taken_the_request_is_told_to_come_back(monkey
 
 @pytest.mark.django_db
 def test_loading_the_document_costs_the_same_queries_at_any_size(django_assert_num_queries):
-    small = build_workshop(WorkshopFactory(language="en"), scale=1)
-    large = build_workshop(WorkshopFactory(language="en"), scale=3, seed=3)
+    small = build_workshop(scale=1, language="en")
+    large = build_workshop(scale=3, seed=3, language="en")
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

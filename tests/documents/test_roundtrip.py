@@ -9,57 +9,38 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from visions.documents.workshop_file import dumps, export_document, import_document, load_bytes
+from visions.documents.workshop_file.shape import SECTIONS, Children, Links, Ref
 
 from tests.documents.test_workshop_file import full_document
-
-PREFIXES = {
-    "stakeholders": "s",
-    "participants": "p",
-    "visions": "v",
-    "targets": "t",
-    "issues": "i",
-    "milestones": "m",
-    "actions": "a",
-}
-
 
 def canonical(document):
     """The document without `derived`, each key renamed to what an export writes at its position."""
     document = copy.deepcopy(document)
     document.pop("derived", None)
     renamed = {
-        section: {item["key"]: f"{prefix}{n}" for n, item in enumerate(document.get(section, []), start=1)}
-        for section, prefix in PREFIXES.items()
+        section.name: {
+            item["key"]: f"{section.key_prefix}{n}" for n, item in enumerate(document.get(section.name, []), 1)
+        }
+        for section in SECTIONS
+        if section.key_prefix
     }
-    for section in PREFIXES:
-        for item in document.get(section, []):
-            item["key"] = renamed[section][item["key"]]
 
-    def one(section, key):
-        return None if key is None else renamed[section][key]
+    def rename(fields, item):
+        for field in fields:
+            value = item[field.name]
+            if isinstance(field, Ref) and value is not None:
+                item[field.name] = renamed[field.section][value]
+            elif isinstance(field, Links):
+                item[field.name] = [renamed[field.section][key] for key in value]
+            elif isinstance(field, Children):
+                for row in value:
+                    rename(field.fields, row)
 
-    for p in document["participants"]:
-        p["stakeholder"] = one("stakeholders", p["stakeholder"])
-    for v in document["visions"]:
-        v["author"] = one("participants", v["author"])
-        v["endorsed_by"] = [one("participants", k) for k in v["endorsed_by"]]
-    for t in document["targets"]:
-        t["vision"] = one("visions", t["vision"])
-    for a in document["assessments"]:
-        a["target"] = one("targets", a["target"])
-        a["author"] = one("participants", a["author"])
-    for i in document["issues"]:
-        i["target"] = one("targets", i["target"])
-        i["author"] = one("participants", i["author"])
-        for row in i["votes"] + i["scores"]:
-            row["participant"] = one("participants", row["participant"])
-    for m in document["milestones"]:
-        m["proposed_by"] = one("participants", m["proposed_by"])
-    for a in document["actions"]:
-        a["owners"] = [one("stakeholders", k) for k in a["owners"]]
-        a["milestone"] = one("milestones", a["milestone"])
-        a["addresses"] = [one("issues", k) for k in a["addresses"]]
-        a["depends_on"] = [one("actions", k) for k in a["depends_on"]]
+    for section in SECTIONS:
+        for item in document.get(section.name, []):
+            if section.key_prefix:
+                item["key"] = renamed[section.name][item["key"]]
+            rename(section.fields, item)
     return document
 
 

@@ -1,4 +1,4 @@
-"""Validation, reading and import of the workshop file (visions/workshop_file.py)."""
+"""Validation, reading and import of the workshop file (visions/documents/workshop_file/)."""
 
 import copy
 import json
@@ -12,6 +12,7 @@ from visions.documents.workshop_file import (
     dumps,
     export_document,
     import_document,
+    import_document_with_keys,
     load_bytes,
     validate,
 )
@@ -674,3 +675,24 @@ def test_a_target_with_assessments_gets_its_derived_issue_when_the_file_has_none
     assert [i for i in again["issues"] if i["origin"] == "derived"] == [
         i for i in exported["issues"] if i["origin"] == "derived"
     ]
+
+
+@pytest.mark.django_db
+def test_import_with_keys_gives_each_new_object_under_its_key_in_the_file():
+    workshop, objects = import_document_with_keys(full_document())
+
+    assert objects["participants"]["ken"].display_name == "健"
+    assert objects["actions"]["ondemand"].title == "On-demand buses"
+    assert objects["actions"]["ondemand"].workshop == workshop
+    assert objects["issues"]["gap-walk"].target == objects["targets"]["walk"]
+    assert "assessments" not in objects  # they have no keys
+
+
+@pytest.mark.django_db
+def test_import_with_keys_refuses_a_broken_file_like_import():
+    document = full_document()
+    document["actions"][1]["depends_on"] = ["nowhere"]
+    with pytest.raises(WorkshopFileError) as refused:
+        import_document_with_keys(document)
+    assert str(refused.value) == 'actions[1].depends_on[0]: no action with key "nowhere"'
+    assert not Workshop.objects.exists()

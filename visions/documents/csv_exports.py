@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from visions.documents.pdf import action_rows
+from visions.documents.findings import action_rows
 
 BOM = "\ufeff"
 # A cell starting with one of these is read as a formula by spreadsheet programs.
@@ -102,7 +102,7 @@ def actions_csv(snapshot):
             _("Findings"),
         ]
         rows = []
-        for row in action_rows(snapshot):
+        for row in action_rows(snapshot.actions, coverage=snapshot.coverage):
             action = row.action
             findings = []
             if row.out_of_range:

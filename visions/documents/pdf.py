@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from visions.documents.charts import format_value, target_chart_description, target_chart_svg, with_unit
 from visions import sdgs
-from visions.documents.derived import find_cycle
-from visions.models import Action, Milestone, Role, Sector, Target
+from visions.documents.findings import action_rows, coverage_findings
+from visions.models import Role, Sector
 from visions.documents.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
@@ -187,23 +187,6 @@ class IssueGroup:
 
 
 @dataclass
-class ActionRow:
-    action: Action
-    owners: list
-    issues: list
-    prerequisites: list
-    sectors: list
-    out_of_range: bool
-    starts_too_early: bool
-
-
-@dataclass
-class Finding:
-    kind: str
-    text: str
-
-
-@dataclass
 class RoadmapReport:
     """Everything the roadmap document shows, computed once from one snapshot."""
 
@@ -256,8 +239,8 @@ class RoadmapReport:
             prioritised_count=len(snapshot.prioritised_issue_ids),
             milestones=[m for m in snapshot.milestones if getattr(m, "accepted", True)],
             timelines=timeline_parts(snapshot),
-            action_rows=action_rows(snapshot),
-            findings=findings(snapshot),
+            action_rows=action_rows(snapshot.actions, coverage=snapshot.coverage),
+            findings=coverage_findings(snapshot),
         )
 
 
@@ -308,82 +291,6 @@ def issue_groups(snapshot):
         for theme, entries in by_theme.values()
     ]
     return sorted(groups, key=lambda g: (g.is_unthemed, -g.prioritised_count, -g.dots, g.name))
-
-
-def action_rows(snapshot):
-    violations = {action.pk for action, _prerequisite in snapshot.coverage.order_violations}
-    out_of_range = [item for item in snapshot.coverage.out_of_range if isinstance(item, Action)]
-    rows = []
-    for action in sorted(snapshot.actions, key=lambda a: (a.start_year, a.end_year, a.pk)):
-        owners = list(action.owners.all())
-        rows.append(
-            ActionRow(
-                action=action,
-                owners=owners,
-                issues=action.visible_addresses,
-                prerequisites=list(action.depends_on.all()),
-                sectors=sorted({o.sector for o in owners}),
-                out_of_range=action in out_of_range,
-                starts_too_early=action.pk in violations,
-            )
-        )
-    return rows
-
-
-def findings(snapshot):
-    """The coverage, order and range findings in words."""
-    coverage = snapshot.coverage
-    workshop = snapshot.workshop
-    dots = {row.issue.pk: row.dots for row in snapshot.issues}
-    rank = {row.issue.pk: index for index, row in enumerate(snapshot.issues_by_votes)}
-    prioritised = snapshot.prioritised_issue_ids
-    result = []
-    for issue in sorted(coverage.unaddressed_issues, key=lambda i: rank.get(i.pk, 0)):
-        values = {"issue": issue.title, "dots": dots.get(issue.pk, 0)}
-        if issue.pk in prioritised:
-            text = _('No action addresses the prioritised issue "%(issue)s" (%(dots)s dots).') % values
-        else:
-            text = _('No action addresses "%(issue)s" (%(dots)s dots).') % values
-        result.append(Finding("unaddressed-prioritised" if issue.pk in prioritised else "unaddressed", text))
-    for action, prerequisite in coverage.order_violations:
-        result.append(
-            Finding(
-                "order",
-                _('"%(action)s" starts in %(start)s, before its prerequisite "%(prerequisite)s" ends in %(end)s.')
-                % {
-                    "action": action.title,
-                    "start": action.start_year,
-                    "prerequisite": prerequisite.title,
-                    "end": prerequisite.end_year,
-                },
-            )
-        )
-    cycle = find_cycle([(a.pk, p.pk) for a, p in snapshot.dependencies])
-    if cycle:
-        titles = {a.pk: a.title for a in snapshot.actions}
-        result.append(
-            Finding(
-                "cycle",
-                _("These actions depend on each other in a circle: %(cycle)s.")
-                % {"cycle": " → ".join(titles[pk] for pk in cycle)},
-            )
-        )
-    span = {"base": workshop.base_year, "target": workshop.target_year}
-    for item in coverage.out_of_range:
-        if isinstance(item, Target):
-            text = _('Target "%(name)s" is set for %(year)s, outside %(base)s–%(target)s.') % {
-                "name": item.indicator, "year": item.target_year, **span
-            }
-        elif isinstance(item, Milestone):
-            text = _('Milestone "%(name)s" is set for %(year)s, outside %(base)s–%(target)s.') % {
-                "name": item.title, "year": item.year, **span
-            }
-        else:
-            text = _('Action "%(name)s" runs %(start)s–%(end)s, outside %(base)s–%(target)s.') % {
-                "name": item.title, "start": item.start_year, "end": item.end_year, **span
-            }
-        result.append(Finding("range", text))
-    return result
 
 
 def timeline_markup(snapshot):

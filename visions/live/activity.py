@@ -16,7 +16,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import connection
+from django.db import connection, transaction
 
 from visions.models import Activity, Workshop
 
@@ -94,8 +94,14 @@ def record(viewer, change, subject, *, summary="", changes=None):
     """Record one change by `viewer` to `subject` (a model instance; None for the workshop)."""
     if subject is not None and type(subject).__name__.lower() != change.subject:
         raise ValueError(f"{change} recorded for a {type(subject).__name__}")
-    if not viewer.holds_workshop:
+    if viewer.holds_workshop:
+        return _create(viewer, change, subject, summary, changes)
+    with transaction.atomic():
         list(Workshop.objects.select_for_update().filter(pk=viewer.workshop_id).values_list("pk"))
+        return _create(viewer, change, subject, summary, changes)
+
+
+def _create(viewer, change, subject, summary, changes):
     return Activity.objects.create(
         workshop_id=viewer.workshop_id,
         actor_participant_id=viewer.participant_id,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from visions.documents.findings import out_of_range_rows
 from visions.documents.snapshot import load_snapshot
 from visions.documents.timeline import timeline_svg
 from visions.live import record
@@ -24,7 +25,7 @@ from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
 from visions.live.pages import PAGE_BUILDER, WORKSHOP_UPDATED, Board, Fragment, common_context, register, render_page
 from visions.live.writes import item_of, write
-from visions.models import Action, Milestone, Phase, Target, Workshop
+from visions.models import Action, Milestone, Phase, Workshop
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
 from visions.phases.issues import ISSUE_DELETED, ISSUE_EDITED, ISSUE_VOTED
@@ -102,19 +103,6 @@ class Panel:
     form: object = None
     subject: object = None
     extra: dict = field(default_factory=dict)
-
-
-def out_of_range_rows(snapshot):
-    """(kind, object, years) for each derived.coverage out-of-range finding."""
-    rows = []
-    for thing in snapshot.coverage.out_of_range:
-        if isinstance(thing, Action):
-            rows.append(("action", thing, f"{thing.start_year}–{thing.end_year}"))
-        elif isinstance(thing, Milestone):
-            rows.append(("milestone", thing, str(thing.year)))
-        elif isinstance(thing, Target):
-            rows.append(("target", thing, str(thing.target_year)))
-    return rows
 
 
 def roadmap_context(viewer, query, *, panel=None, notice=""):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from visions.workshops import ratelimit
 from visions import sdgs
 from visions.documents import workshop_file
+from visions.documents.findings import out_of_range_findings
 from visions.live import record
 from visions.live.access import Viewer, remember_participant, session_participant_id, viewer_for
 from visions.live.activity import DECLARED, Subject, declare
@@ -19,11 +20,9 @@ from visions.live.writes import facilitator_page
 from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
 from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
 from visions.models import (
-    Milestone,
     Participant,
     Role,
     Sector,
-    Target,
     Workshop,
     format_join_code,
     normalize_join_code,
@@ -122,18 +121,6 @@ def sector_mix(snapshot):
     return [(Sector(value).label, count) for value, count in snapshot.sector_counts.items()]
 
 
-def out_of_range_rows(snapshot):
-    rows = []
-    for item in snapshot.coverage.out_of_range:
-        if isinstance(item, Target):
-            rows.append((_("Target"), f"{item.indicator} ({item.target_year})"))
-        elif isinstance(item, Milestone):
-            rows.append((_("Milestone"), f"{item.title} ({item.year})"))
-        else:
-            rows.append((_("Action"), f"{item.title} ({item.start_year}–{item.end_year})"))
-    return rows
-
-
 def visions_with_goals(snapshot):
     return [(vision, [sdgs.goal(number) for number in vision.sdg_numbers]) for vision in snapshot.visions]
 
@@ -144,7 +131,7 @@ def overview_context(viewer):
         "snapshot": snapshot,
         "sector_mix": sector_mix(snapshot),
         "visions": visions_with_goals(snapshot),
-        "out_of_range": out_of_range_rows(snapshot),
+        "out_of_range": out_of_range_findings(snapshot),
     }
 
 
