@@ -209,9 +209,9 @@ CASES = [
     Case("vision_edit", "vision_edit", PARTICIPANT, Phase.VISION, (VISION_EDITED,), seed=own_vision,
          args=item("vision"), data={"statement": "Everyone ages well at home", "target_year": 2050,
                                     "sdgs": [3], "version": 1}),
-    # The adopted vision's statement heads the roadmap builder's backcast.
+    # The adopted vision's statement heads the roadmap builder's backcast and the export page.
     Case("vision_edit_adopted", "vision_edit", FACILITATOR, Phase.ROADMAP, (VISION_EDITED,),
-         seed=own_adopted_vision, args=item("vision"), redraws=(PAGE_BUILDER,),
+         seed=own_adopted_vision, args=item("vision"), redraws=(PAGE_BUILDER, Phase.EXPORT),
          data={"statement": "Everyone ages well at home", "target_year": 2050, "sdgs": [3], "version": 1}),
     Case("vision_delete", "vision_delete", PARTICIPANT, Phase.VISION, (VISION_DELETED,), seed=own_vision,
          args=item("vision")),
@@ -220,7 +220,7 @@ CASES = [
     Case("vision_withdraw", "vision_endorse", PARTICIPANT, Phase.VISION, (VISION_WITHDRAWN,),
          seed=endorsed_vision, args=item("vision"), data={"endorse": ""}),
     Case("vision_adopt", "vision_adopt", FACILITATOR, Phase.VISION, (VISION_ADOPTED,), seed=their_vision,
-         args=item("vision")),
+         args=item("vision"), redraws=(Phase.EXPORT,)),
     Case("vision_hide", "contribution_hide", FACILITATOR, Phase.VISION, (VISION_HIDDEN,), seed=their_vision,
          args=lambda room, seeded: ["vision", seeded["vision"].pk], data={"hidden": "on"}),
     Case("vision_restore", "contribution_hide", FACILITATOR, Phase.VISION, (VISION_RESTORED,),
