@@ -27,7 +27,15 @@ from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED
 from visions.phases.issues import ISSUE_ADDED, ISSUE_DELETED
 from visions.phases.roadmap import ROADMAP_CHANGES
 from visions.phases.stakeholders import PARTICIPANT_JOINED
-from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADDED, VISION_DELETED, adopted_vision_with_targets
+from visions.phases.vision import (
+    TARGET_ADDED,
+    TARGET_DELETED,
+    VISION_ADDED,
+    VISION_ADOPTED,
+    VISION_DELETED,
+    VISION_EDITED,
+    adopted_vision_with_targets,
+)
 
 
 def export_summary(workshop_id):
@@ -55,9 +63,10 @@ def export_links(viewer):
 
 class ExportBoard(Board):
     kind = phase = Phase.EXPORT
-    # The summary counts these; other changes leave it as it is.
+    # The summary counts these, and the page heads with the adopted vision; other changes leave it as it is.
     shows = frozenset({
-        VISION_ADDED, VISION_DELETED, VISION_HIDDEN, VISION_RESTORED, TARGET_ADDED, TARGET_DELETED,
+        VISION_ADDED, VISION_DELETED, VISION_HIDDEN, VISION_RESTORED, VISION_ADOPTED, VISION_EDITED,
+        TARGET_ADDED, TARGET_DELETED,
         ASSESSMENT_ADDED, ASSESSMENT_DELETED, ISSUE_ADDED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED,
         PARTICIPANT_JOINED, *ROADMAP_CHANGES,
     })
@@ -72,9 +81,12 @@ class ExportBoard(Board):
         }
 
     def delta(self, viewer, changes, context):
+        fragments = []
+        if changes.any_of(VISION_ADOPTED, VISION_EDITED):
+            fragments.append(Fragment("phases/export.html#adopted", adopted_vision_with_targets(viewer.workshop_id)))
         if changes.subjects:
-            return [Fragment("phases/export.html#summary", export_summary(viewer.workshop_id))]
-        return []
+            fragments.append(Fragment("phases/export.html#summary", export_summary(viewer.workshop_id)))
+        return fragments
 
 
 BOARD = register(ExportBoard())

@@ -38,7 +38,7 @@ from visions.phases.roadmap_forms import (
     ProgressForm,
 )
 from visions.phases.stakeholders import STAKEHOLDER_ADDED, STAKEHOLDER_DELETED
-from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED
+from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED, VISION_EDITED
 from visions.roadmap import (
     action_rows,
     progress_by_lane,
@@ -150,10 +150,11 @@ class RoadmapBuilderBoard(Board):
     kind = PAGE_BUILDER
     phase = Phase.ROADMAP
     template = TEMPLATE
-    # What the checks and the timeline read besides the roadmap itself (not scores, endorsements, themes).
+    # What the checks and the timeline read besides the roadmap itself (not scores, endorsements, themes);
+    # the backcast starts from the adopted vision's statement.
     shows = ROADMAP_CHANGES | {
         GAP_ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_VOTED, ISSUE_HIDDEN, ISSUE_RESTORED,
-        TARGET_ADDED, TARGET_DELETED, ASSESSMENT_ADDED, ASSESSMENT_DELETED, VISION_ADOPTED,
+        TARGET_ADDED, TARGET_DELETED, ASSESSMENT_ADDED, ASSESSMENT_DELETED, VISION_ADOPTED, VISION_EDITED,
         STAKEHOLDER_ADDED, STAKEHOLDER_DELETED, WORKSHOP_UPDATED,
     }
 
