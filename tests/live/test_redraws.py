@@ -16,7 +16,7 @@ from django.urls import reverse
 import visions.phases  # noqa: F401  (importing registers every board)
 import visions.workshops.views  # noqa: F401  (declares the workshop's changes)
 from visions.live.activity import DECLARED, DELTA_MEMO, Change
-from visions.live.pages import BOARDS, PAGE_BUILDER, PAGE_CONSOLE, WORKSHOP_UPDATED
+from visions.live.pages import BOARDS, PAGE_BUILDER, PAGE_CONSOLE, PAGE_OVERVIEW, PAGE_THEMES, WORKSHOP_UPDATED
 from visions.models import Activity, Endorsement, Phase, Theme, VisionStatus
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED, VISION_HIDDEN, VISION_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
@@ -54,6 +54,9 @@ from visions.phases.vision import (
     VISION_WITHDRAWN,
 )
 from visions.workshops.views import JOIN_CODE_ROTATED, WORKSHOP_CREATED
+from visions.documents.workshop_file import dumps, export_document
+from visions.documents.workshop_file.importer import WORKSHOP_IMPORTED
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import (
     ActionFactory,
@@ -319,6 +322,9 @@ CASES = [
     # Another workshop's: no page of this one hears of it.
     Case("workshop_create", "workshop_create", FACILITATOR, Phase.EXPORT, (WORKSHOP_CREATED,),
          data={**WORKSHOP_DATA, "title": "Another workshop"}, workshop_url=False),
+    Case("workshop_import", "workshop_import", FACILITATOR, Phase.EXPORT, (WORKSHOP_IMPORTED,),
+         data=lambda room, seeded: {"file": SimpleUploadedFile("w.json", dumps(export_document(room.workshop)).encode())},
+         workshop_url=False),
 ]
 
 # Every page kind, as the facilitator opens it: (name, url name, URL arguments after the workshop's).
@@ -326,6 +332,8 @@ PAGES = [
     *[(str(phase), "phase_page", [phase]) for phase in Phase.values],
     (PAGE_CONSOLE, "console", []),
     (PAGE_BUILDER, "roadmap", []),
+    (PAGE_THEMES, "themes", []),
+    (PAGE_OVERVIEW, "workshop_detail", []),
     ("projector", "projector", []),
 ]
 
