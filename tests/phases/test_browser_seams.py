@@ -190,6 +190,10 @@ def test_the_roadmap_builder_shows_the_groups_phase_and_follows_it_to_the_export
     laptop.goto(base + "roadmap/")
     expect(laptop.locator("#phase-banner")).to_contain_text("The group is in Backcast roadmap")
     laptop.screenshot(path=ARTIFACTS / "seams-roadmap-builder-laptop-1366.png", full_page=True)
+    # Ben has started proposing an action: his typed title keeps his page where it is.
+    laptop.get_by_role("link", name="Propose an action").click()
+    laptop.get_by_test_id("action-form").get_by_label("Title").fill("Half-typed action")
+    laptop.evaluate("window.stillTheSamePage = true")
 
     console = as_facilitator(browser, live_server, **LAPTOP)
     console.goto(base + "live/console/")
@@ -197,8 +201,19 @@ def test_the_roadmap_builder_shows_the_groups_phase_and_follows_it_to_the_export
     export_url = base + "live/phase/export/"
     seconds = wait_for_url(phone, export_url)
     print(f"roadmap builder followed to the export phase in {seconds:.1f} s")
-    wait_for_url(laptop, export_url)
     expect(phone.locator("#phase-banner")).to_contain_text("The group is in Commit and export")
+    expect(phone.get_by_role("heading", name="6. Commit and export")).to_be_visible()
+    # Ben's page stays, tells him where the group is, and offers the way there.
+    laptop_banner = laptop.locator("#phase-banner")
+    expect(laptop_banner).to_contain_text("The group is in Commit and export", timeout=LIVE_TIMEOUT)
+    expect(laptop_banner.get_by_role("link", name="Go there now")).to_have_attribute("href", f"/workshops/{workshop.pk}/live/phase/export/")
+    laptop.wait_for_timeout(2500)  # another poll: still no navigation
+    assert laptop.evaluate("window.stillTheSamePage") is True
+    assert laptop.url.startswith(base + "roadmap/")
+    expect(laptop.get_by_test_id("action-form").get_by_label("Title")).to_have_value("Half-typed action")
+    laptop.screenshot(path=ARTIFACTS / "seams-roadmap-unsaved-text-laptop-1366.png")
+    laptop_banner.get_by_role("link", name="Go there now").click()
+    wait_for_url(laptop, export_url)
     expect(phone.get_by_role("heading", name="6. Commit and export")).to_be_visible()
     phone.screenshot(path=ARTIFACTS / "seams-export-after-follow-phone-390.png", full_page=True)
     for page in (phone, laptop, console):
