@@ -129,6 +129,7 @@ def test_a_crafted_delete_is_refused_in_the_page_and_the_phone_follows_the_group
     assert refused.value.status == 403
     message = phone.locator("#messages [data-testid=refused]")
     expect(message).to_have_text("You can only change your own contributions.")
+    expect(message).to_have_css("background-color", "rgb(251, 234, 234)")
     # The page is otherwise intact: nothing replaced it, and the list is still the list.
     assert phone.evaluate("window.stillTheSamePage") is True
     expect(phone.locator("#phase-banner")).to_be_visible()
@@ -139,6 +140,29 @@ def test_a_crafted_delete_is_refused_in_the_page_and_the_phone_follows_the_group
     expect(phone.locator("#live-poll")).to_have_count(1)
     assert Assessment.objects.filter(pk=bens.pk).exists()
     phone.screenshot(path=ARTIFACTS / "seams-refused-in-page-phone-390.png", full_page=True)
+
+    # The same crafted request as a plain form (what a browser without JavaScript sends): a styled page.
+    phone.evaluate(
+        """url => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = url;
+            const token = document.querySelector('input[name=csrfmiddlewaretoken]').cloneNode();
+            form.append(token);
+            document.body.append(form);
+            form.submit();
+        }""",
+        f"/workshops/{workshop.pk}/live/assessments/{bens.pk}/delete/",
+    )
+    refusal = phone.get_by_test_id("refused")
+    expect(refusal).to_have_text("You can only change your own contributions.")
+    expect(phone.locator("header.site-header")).to_be_visible()
+    # Styled as the error it is, as in the page's message region (not as plain text).
+    expect(refusal).to_have_css("background-color", "rgb(251, 234, 234)")
+    phone.screenshot(path=ARTIFACTS / "seams-refused-page-phone-390.png", full_page=True)
+    phone.get_by_role("link", name="Back to the workshop").click()
+    expect(phone.get_by_role("heading", name="3. Current state")).to_be_visible()
+    assert Assessment.objects.filter(pk=bens.pk).exists()
 
     # The facilitator moves the group on from the console; the phone follows by itself.
     console = as_facilitator(browser, live_server, **LAPTOP)
@@ -185,6 +209,11 @@ def test_the_roadmap_builder_shows_the_groups_phase_and_follows_it_to_the_export
     expect(phone.get_by_role("link", name="Propose an action")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=ARTIFACTS / "seams-roadmap-builder-phone-390.png", full_page=True)
+    # The panel opened but nothing typed in it: no unsaved text, so the page still follows.
+    phone.get_by_role("link", name="Propose an action").click()
+    expect(phone.get_by_test_id("action-form")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=ARTIFACTS / "seams-roadmap-panel-phone-390.png")
 
     laptop = as_participant(browser, live_server, ParticipantFactory(workshop=workshop, display_name="Ben"), **LAPTOP)
     laptop.goto(base + "roadmap/")
