@@ -49,5 +49,5 @@ from visions.live.activity import (  # noqa: F401
     record,
 )
 from visions.live.guard import Needs, Refused, claim_form_key, contribution, new_form_key  # noqa: F401
-from visions.live.timer import TimerState, pause_timer, reset_timer, start_timer, timer_state  # noqa: F401
 from visions.live.pages import POLL_SECONDS  # noqa: F401, E402
+from visions.live.timer import TimerState, pause_timer, reset_timer, start_timer, timer_state  # noqa: F401

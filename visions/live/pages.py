@@ -87,6 +87,30 @@ class Board:
         return {change.subject for change in self.shows} | {Subject.WORKSHOP}
 
 
+def item_fragments(changes, subject, found, *, prefix, card, body, container, viewer=None):
+    """One changed item each: removed when gone, inserted when it (re)appeared, else its body redrawn.
+
+    `found` maps the changed ids to their items as they are now (None for gone ones).
+    """
+    fragments = []
+    for pk in sorted(found):
+        item = found[pk]
+        if item is None:
+            fragments.append(Fragment.delete(f"{prefix}-{pk}"))
+        elif changes.appeared(subject, pk, viewer):
+            fragments += Fragment.upsert(card, item, f"{prefix}-{pk}", container)
+        else:
+            fragments.append(Fragment(body, item))
+    return fragments
+
+
+def delta_workshop(viewer, context):
+    """The workshop for a delta that redraws a whole region (a delta loads it only when it changed)."""
+    if context["workshop"] is None:
+        context["workshop"] = viewer.workshop = Workshop.objects.get(pk=viewer.workshop_id)
+    return context["workshop"]
+
+
 BOARDS = {}
 
 

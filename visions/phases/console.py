@@ -12,7 +12,15 @@ from visions.live import Refused, record, timer
 from visions.live.access import PHASES, phase_index
 from visions.live.activity import DECLARED, Subject, declare
 from visions.live.guard import Needs
-from visions.live.pages import PAGE_CONSOLE, WORKSHOP_UPDATED, Board, Fragment, common_context, phase_url, register
+from visions.live.pages import (
+    PAGE_CONSOLE,
+    WORKSHOP_UPDATED,
+    Board,
+    Fragment,
+    common_context,
+    phase_url,
+    register,
+)
 from visions.live.writes import done, facilitator_page, item_of, write
 from visions.models import Activity, Issue, Phase, Vision, VisionStatus
 from visions.phases.forms import DotBudgetForm, HideForm, LockForm, PhaseMoveForm, TimerForm

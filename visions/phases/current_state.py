@@ -7,7 +7,7 @@ from visions.documents.derived import target_gap
 from visions.documents.snapshot import TargetRow
 from visions.live import record
 from visions.live.activity import Subject, declare
-from visions.live.pages import Board, Fragment, phase_url, register
+from visions.live.pages import Board, Fragment, item_fragments, phase_url, register
 from visions.live.writes import added, done, item_of, write
 from visions.models import Assessment, Issue, IssueOrigin, Phase, Target, Vision, VisionStatus
 from visions.phases.forms import AssessmentForm
@@ -72,20 +72,14 @@ class CurrentStateBoard(Board):
         ids = changes.all_ids(Subject.TARGET)
         if not ids:
             return []
-        found = {row.target.pk: row for row in target_rows(viewer.workshop_id, ids)}
-        fragments = []
-        for pk in sorted(ids):
-            row = found.get(pk)
-            if row is None:
-                fragments.append(Fragment.delete(f"target-{pk}"))
-            elif changes.appeared(Subject.TARGET, pk):
-                row.form = assessment_form(row.target.pk)
-                fragments += Fragment.upsert(
-                    "phases/current_state.html#target_card", row, f"target-{pk}", "target-list"
-                )
-            else:
-                fragments.append(Fragment("phases/current_state.html#target_body", row))
-        return fragments
+        rows = {row.target.pk: row for row in target_rows(viewer.workshop_id, ids)}
+        for row in rows.values():
+            row.form = assessment_form(row.target.pk)  # a target that appears comes with its form
+        return item_fragments(
+            changes, Subject.TARGET, {pk: rows.get(pk) for pk in ids}, prefix="target",
+            card="phases/current_state.html#target_card", body="phases/current_state.html#target_body",
+            container="target-list",
+        )
 
 
 BOARD = register(CurrentStateBoard())

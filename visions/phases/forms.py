@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from visions import sdgs
-from visions.workshops.forms import USER_TEXT
 from visions.live import PHASES, new_form_key
 from visions.models import (
     MAX_YEAR,
@@ -21,26 +20,28 @@ from visions.models import (
     Theme,
     Vision,
 )
+from visions.workshops.forms import USER_TEXT
 
 
-class OnceForm(forms.Form):
+def form_key_field():
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class FreshKey:
     """A form that creates something: its one-time key makes a repeated submission harmless."""
 
-    form_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("form_key", new_form_key())
 
 
-class OnceModelForm(forms.ModelForm):
-    form_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+class OnceForm(FreshKey, forms.Form):
+    form_key = form_key_field()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("form_key", new_form_key())
+
+class OnceModelForm(FreshKey, forms.ModelForm):
+    form_key = form_key_field()
 
 
 class VersionedForm(forms.ModelForm):

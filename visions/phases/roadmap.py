@@ -23,9 +23,18 @@ from visions.live import record
 from visions.live.access import viewer_for
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
-from visions.live.pages import PAGE_BUILDER, WORKSHOP_UPDATED, Board, Fragment, common_context, register, render_page
+from visions.live.pages import (
+    PAGE_BUILDER,
+    WORKSHOP_UPDATED,
+    Board,
+    Fragment,
+    common_context,
+    delta_workshop,
+    register,
+    render_page,
+)
 from visions.live.writes import item_of, write
-from visions.models import Action, Milestone, Phase, Workshop
+from visions.models import Action, Milestone, Phase
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
 from visions.phases.issues import ISSUE_DELETED, ISSUE_EDITED, ISSUE_VOTED
@@ -163,8 +172,7 @@ class RoadmapBuilderBoard(Board):
 
     def delta(self, viewer, changes, context):
         # Which actions the viewer may edit shows in the region: it is this viewer's own.
-        if context["workshop"] is None:
-            viewer.workshop = context["workshop"] = Workshop.objects.get(pk=viewer.workshop_id)
+        delta_workshop(viewer, context)
         context.update(roadmap_context(viewer, context.get("page_query", {})))
         return [Fragment("roadmap/roadmap.html#live", personal=True)]
 

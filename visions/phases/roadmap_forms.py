@@ -5,9 +5,9 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from visions.workshops.forms import USER_TEXT
 from visions.models import MAX_YEAR, MIN_YEAR, Action, ActionDependency, Milestone, Workshop
 from visions.roadmap import cycle_with
+from visions.workshops.forms import USER_TEXT
 
 YEAR_WIDGET = forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR, "inputmode": "numeric"})
 

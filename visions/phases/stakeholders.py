@@ -7,7 +7,7 @@ from visions.documents.snapshot import WorkshopSnapshot
 from visions.live import Refused, record
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
-from visions.live.pages import Board, Fragment, phase_url, register
+from visions.live.pages import Board, Fragment, item_fragments, phase_url, register
 from visions.live.writes import added, done, item_of, write
 from visions.models import Participant, Phase, Role, Sector, Stakeholder
 from visions.phases.forms import StakeholderForm
@@ -103,16 +103,11 @@ class StakeholdersBoard(Board):
             fragments.append(Fragment("phases/stakeholders.html#diversity", RoomMix(participants)))
         if org_ids:
             found = {o.pk: o for o in self.organisations(viewer.workshop_id, org_ids)}
-            for pk in sorted(org_ids):
-                org = found.get(pk)
-                if org is None:
-                    fragments.append(Fragment.delete(f"org-{pk}"))
-                elif changes.appeared(Subject.STAKEHOLDER, pk):
-                    fragments += Fragment.upsert(
-                        "phases/stakeholders.html#organisation", org, f"org-{pk}", "organisations"
-                    )
-                else:
-                    fragments.append(Fragment("phases/stakeholders.html#organisation", org))
+            fragments += item_fragments(
+                changes, Subject.STAKEHOLDER, {pk: found.get(pk) for pk in org_ids}, prefix="org",
+                card="phases/stakeholders.html#organisation", body="phases/stakeholders.html#organisation",
+                container="organisations",
+            )
         return fragments
 
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 from visions.live import record
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs, claim_form_key
-from visions.live.pages import PAGE_THEMES, Board, Fragment, phase_url, register, render_page
+from visions.live.pages import PAGE_THEMES, Board, Fragment, delta_workshop, phase_url, register, render_page
 from visions.live.writes import done, facilitator_page, write
-from visions.models import Issue, Phase, Theme, Workshop
+from visions.models import Issue, Phase, Theme
 from visions.phases.forms import AssignIssuesForm, MergeThemesForm, SplitThemeForm, ThemeForm
 
 # Theme changes touch the issues they move ("touches"): the issues board redraws those and its theme list.
@@ -71,8 +71,7 @@ class ThemesBoard(Board):
         return themes_context(viewer, **{name: context[name] for name in THEME_FORMS if context.get(name)})
 
     def delta(self, viewer, changes, context):
-        if context["workshop"] is None:
-            context["workshop"] = viewer.workshop = Workshop.objects.get(pk=viewer.workshop_id)
+        delta_workshop(viewer, context)
         context.update(themes_context(viewer))
         return [Fragment("phases/themes.html#board")]
 

@@ -8,17 +8,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from visions.workshops import ratelimit
 from visions import sdgs
 from visions.documents import workshop_file
 from visions.documents.findings import out_of_range_findings
+from visions.documents.snapshot import load_snapshot
 from visions.live import record
 from visions.live.access import Viewer, remember_participant, session_participant_id, viewer_for
 from visions.live.activity import DECLARED, Subject, declare
-from visions.live.pages import PAGE_OVERVIEW, WORKSHOP_UPDATED, Board, Fragment, register, render_page
+from visions.live.pages import (
+    PAGE_OVERVIEW,
+    WORKSHOP_UPDATED,
+    Board,
+    Fragment,
+    delta_workshop,
+    register,
+    render_page,
+)
 from visions.live.writes import facilitator_page
-from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
-from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
 from visions.models import (
     Participant,
     Role,
@@ -27,8 +33,9 @@ from visions.models import (
     format_join_code,
     normalize_join_code,
 )
-from visions.documents.snapshot import load_snapshot
-
+from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
+from visions.workshops import ratelimit
+from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
 
 WORKSHOP_CREATED = declare(Subject.WORKSHOP, "created")
 JOIN_CODE_ROTATED = declare(Subject.WORKSHOP, "rotated_code")
@@ -149,8 +156,7 @@ class OverviewBoard(Board):
         return overview_context(viewer)
 
     def delta(self, viewer, changes, context):
-        if context["workshop"] is None:
-            context["workshop"] = viewer.workshop = Workshop.objects.get(pk=viewer.workshop_id)
+        delta_workshop(viewer, context)
         context.update(overview_context(viewer))
         return [Fragment("visions/workshop_detail.html#summary")]
 
