@@ -6,6 +6,7 @@ reader of the PDF's structure all get the same sentence the picture shows.
 """
 
 import math
+from dataclasses import dataclass
 from itertools import count
 
 from django.utils.html import escape
@@ -107,6 +108,212 @@ def unplottable_chart_svg(target_row, width, height, chart_id):
     )
 
 
+@dataclass(frozen=True)
+class ChartFrame:
+    """Where a chart's plot sits in the picture, and the years and values its edges stand for."""
+
+    pad_left: float
+    pad_top: float
+    plot_w: float
+    plot_h: float
+    first_year: int
+    last_year: int
+    ticks: list
+
+    @property
+    def low(self):
+        return self.ticks[0]
+
+    @property
+    def high(self):
+        return self.ticks[-1]
+
+    @property
+    def axis_y(self):
+        return self.pad_top + self.plot_h
+
+    def x(self, year):
+        return self.pad_left + (year - self.first_year) / (self.last_year - self.first_year) * self.plot_w
+
+    def y(self, value):
+        return self.pad_top + (self.high - value) / (self.high - self.low) * self.plot_h
+
+
+def chart_years(points, target):
+    """The first and last year on the axis: the assessments' and the target's, at least two."""
+    years = [year for year, _value in points]
+    first_year = min(years + [target.target_year]) if years else target.target_year - 10
+    last_year = max(years + [target.target_year])
+    if first_year == last_year:
+        first_year -= 1
+    return first_year, last_year
+
+
+def chart_trend_line(target_row, points):
+    """((year, value), (target year, projected value)) of the trend from the first assessment, or None."""
+    target = target_row.target
+    gap = target_row.gap
+    if gap is None or gap.trend is None or gap.projected is None:
+        return None
+    intercept = gap.projected - gap.trend * target.target_year
+    start_year = points[0][0]
+    return ((start_year, intercept + gap.trend * start_year), (target.target_year, gap.projected))
+
+
+def value_ticks(values):
+    """Round ticks around every value to draw, or None when the values cannot be scaled onto a plot."""
+    low, high = min(values), max(values)
+    if not all(math.isfinite(v) for v in values) or not math.isfinite((high - low) * 1.5):
+        # Values near the float limit (allowed, if odd) cannot be scaled onto a plot.
+        return None
+    if math.isclose(low, high):
+        spread = abs(low) * 0.1 or 1.0
+        low, high = low - spread, high + spread
+    margin = (high - low) * 0.05
+    return nice_ticks(low - margin, high + margin)
+
+
+def chart_frame(target_row, points, trend_line, width, height):
+    """The chart's frame, or None when its values are too large to draw."""
+    pad_left, pad_right, pad_top, pad_bottom = 46, 14, 12, 26
+    values = [v for _y, v in points] + [target_row.target.target_value]
+    if trend_line:
+        values += [trend_line[0][1], trend_line[1][1]]
+    ticks = value_ticks(values)
+    if ticks is None:
+        return None
+    first_year, last_year = chart_years(points, target_row.target)
+    return ChartFrame(
+        pad_left=pad_left,
+        pad_top=pad_top,
+        plot_w=max(width - pad_left - pad_right, 10),
+        plot_h=max(height - pad_top - pad_bottom, 10),
+        first_year=first_year,
+        last_year=last_year,
+        ticks=ticks,
+    )
+
+
+def chart_opening(target_row, width, height, chart_id):
+    """The <svg> element's start, its title and description, and the white background."""
+    title = escape(target_row.target.indicator)
+    description = escape(target_chart_description(target_row))
+    return [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="target-chart" role="img" '
+            f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+            f'font-family="{escape(FONT_FAMILY)}" font-size="10">'
+        ),
+        f'<title id="{chart_id}-title">{title}</title>',
+        f'<desc id="{chart_id}-desc">{description}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+
+
+def draw_value_grid(frame):
+    """A grid line and a label at every tick of the value axis."""
+    parts = []
+    for tick in frame.ticks:
+        ty = frame.y(tick)
+        parts.append(
+            f'<line x1="{frame.pad_left}" y1="{ty:.1f}" x2="{frame.pad_left + frame.plot_w}" y2="{ty:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{frame.pad_left - 5}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_value(tick))}</text>"
+        )
+    return parts
+
+
+def draw_year_axis(frame, points):
+    """The year axis: its first and last year, and the latest assessment's if there is room."""
+    axis_y = frame.axis_y
+    parts = [
+        (
+            f'<line x1="{frame.pad_left}" y1="{axis_y}" x2="{frame.pad_left + frame.plot_w}" y2="{axis_y}" '
+            f'stroke="{MUTED}"/>'
+        )
+    ]
+    first_year, last_year = frame.first_year, frame.last_year
+    labelled_years = [first_year, last_year]
+    if points and all(abs(frame.x(points[-1][0]) - frame.x(year)) >= 28 for year in labelled_years):
+        labelled_years.append(points[-1][0])
+    for year in sorted(set(labelled_years)):
+        tx = frame.x(year)
+        anchor = "start" if year == first_year else "end" if year == last_year else "middle"
+        parts.append(f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" y2="{axis_y + 4}" stroke="{MUTED}"/>')
+        parts.append(
+            f'<text x="{tx:.1f}" y="{axis_y + 15}" text-anchor="{anchor}" fill="{MUTED}">{year}</text>'
+        )
+    return parts
+
+
+def draw_target_line(frame, target):
+    """The target value across the plot, labelled."""
+    target_y = frame.y(target.target_value)
+    target_label = escape(_("target %(value)s") % {"value": with_unit(target.target_value, target.unit)})
+    label_y = target_y - 4 if target_y - 4 > frame.pad_top + 8 else target_y + 11
+    return [
+        (
+            f'<line class="target-line" x1="{frame.pad_left}" y1="{target_y:.1f}" '
+            f'x2="{frame.pad_left + frame.plot_w}" '
+            f'y2="{target_y:.1f}" stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="6 3"/>'
+        ),
+        f'<text x="{frame.pad_left + 4}" y="{label_y:.1f}" fill="{ACCENT}">{target_label}</text>',
+    ]
+
+
+def draw_trend(frame, trend_line, status_colour):
+    """The trend line to the target year and the value it projects there."""
+    if not trend_line:
+        return []
+    x, y = frame.x, frame.y
+    (x1, y1), (x2, y2) = trend_line
+    return [
+        (
+            f'<line class="trend-line" x1="{x(x1):.1f}" y1="{y(y1):.1f}" x2="{x(x2):.1f}" y2="{y(y2):.1f}" '
+            f'stroke="{status_colour}" stroke-width="1.5" stroke-dasharray="2 2"/>'
+        ),
+        (
+            f'<circle class="projected" cx="{x(x2):.1f}" cy="{y(y2):.1f}" r="3.5" fill="#ffffff" '
+            f'stroke="{status_colour}" stroke-width="1.5"/>'
+        ),
+    ]
+
+
+def draw_target_point(frame, target):
+    """A diamond at the target value in the target year."""
+    tx, ty = frame.x(target.target_year), frame.y(target.target_value)
+    return [
+        (
+            f'<path class="target-point" d="M{tx:.1f} {ty - 5:.1f} L{tx + 5:.1f} {ty:.1f} L{tx:.1f} {ty + 5:.1f} '
+            f'L{tx - 5:.1f} {ty:.1f} Z" fill="{ACCENT}"/>'
+        )
+    ]
+
+
+def draw_assessments(frame, points):
+    """The assessments joined by a line, the latest one larger; or a note that there are none."""
+    x, y = frame.x, frame.y
+    if not points:
+        return [
+            (
+                f'<text x="{frame.pad_left + frame.plot_w / 2:.1f}" y="{frame.pad_top + frame.plot_h / 2:.1f}" '
+                f'text-anchor="middle" fill="{MUTED}">{escape(_("No assessment yet"))}</text>'
+            )
+        ]
+    polyline = " ".join(f"{x(py):.1f},{y(pv):.1f}" for py, pv in points)
+    parts = [f'<polyline points="{polyline}" fill="none" stroke="{INK}" stroke-width="1"/>']
+    for index, (py, pv) in enumerate(points):
+        radius = 3.5 if index == len(points) - 1 else 2.5
+        parts.append(
+            f'<circle class="assessment" cx="{x(py):.1f}" cy="{y(pv):.1f}" r="{radius}" fill="{INK}"/>'
+        )
+    return parts
+
+
 def target_chart_svg(target_row, width=320, height=180, chart_id=None):
     """A target's assessments, target value and trend projected to the target year, as SVG.
 
@@ -117,120 +324,19 @@ def target_chart_svg(target_row, width=320, height=180, chart_id=None):
     gap = target_row.gap
     points = target_row_points(target_row)
     chart_id = chart_id or f"target-chart-{target.pk or 0}-{next(_chart_ids)}"
-
-    pad_left, pad_right, pad_top, pad_bottom = 46, 14, 12, 26
-    plot_w = max(width - pad_left - pad_right, 10)
-    plot_h = max(height - pad_top - pad_bottom, 10)
-
-    years = [year for year, _value in points]
-    first_year = min(years + [target.target_year]) if years else target.target_year - 10
-    last_year = max(years + [target.target_year])
-    if first_year == last_year:
-        first_year -= 1
-
-    trend_line = None
-    if gap is not None and gap.trend is not None and gap.projected is not None:
-        intercept = gap.projected - gap.trend * target.target_year
-        start_year = points[0][0]
-        trend_line = ((start_year, intercept + gap.trend * start_year), (target.target_year, gap.projected))
-
-    values = [v for _y, v in points] + [target.target_value]
-    if trend_line:
-        values += [trend_line[0][1], trend_line[1][1]]
-    low, high = min(values), max(values)
-    if not all(math.isfinite(v) for v in values) or not math.isfinite((high - low) * 1.5):
-        # Values near the float limit (allowed, if odd) cannot be scaled onto a plot.
+    trend_line = chart_trend_line(target_row, points)
+    frame = chart_frame(target_row, points, trend_line, width, height)
+    if frame is None:
         return unplottable_chart_svg(target_row, width, height, chart_id)
-    if math.isclose(low, high):
-        spread = abs(low) * 0.1 or 1.0
-        low, high = low - spread, high + spread
-    margin = (high - low) * 0.05
-    ticks = nice_ticks(low - margin, high + margin)
-    low, high = ticks[0], ticks[-1]
-
-    def x(year):
-        return pad_left + (year - first_year) / (last_year - first_year) * plot_w
-
-    def y(value):
-        return pad_top + (high - value) / (high - low) * plot_h
-
     status_colour = {True: OK, False: BAD}.get(gap.on_track if gap else None, UNKNOWN)
-    title = escape(target.indicator)
-    description = escape(target_chart_description(target_row))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="target-chart" role="img" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="{escape(FONT_FAMILY)}" font-size="10">',
-        f'<title id="{chart_id}-title">{title}</title>',
-        f'<desc id="{chart_id}-desc">{description}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        *chart_opening(target_row, width, height, chart_id),
+        *draw_value_grid(frame),
+        *draw_year_axis(frame, points),
+        *draw_target_line(frame, target),
+        *draw_trend(frame, trend_line, status_colour),
+        *draw_target_point(frame, target),
+        *draw_assessments(frame, points),
+        "</svg>",
     ]
-    for tick in ticks:
-        ty = y(tick)
-        parts.append(
-            f'<line x1="{pad_left}" y1="{ty:.1f}" x2="{pad_left + plot_w}" y2="{ty:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{pad_left - 5}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(format_value(tick))}</text>"
-        )
-    axis_y = pad_top + plot_h
-    parts.append(
-        f'<line x1="{pad_left}" y1="{axis_y}" x2="{pad_left + plot_w}" y2="{axis_y}" stroke="{MUTED}"/>'
-    )
-    labelled_years = [first_year, last_year]
-    if points and all(abs(x(points[-1][0]) - x(year)) >= 28 for year in labelled_years):
-        labelled_years.append(points[-1][0])
-    for year in sorted(set(labelled_years)):
-        tx = x(year)
-        anchor = "start" if year == first_year else "end" if year == last_year else "middle"
-        parts.append(f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" y2="{axis_y + 4}" stroke="{MUTED}"/>')
-        parts.append(
-            f'<text x="{tx:.1f}" y="{axis_y + 15}" text-anchor="{anchor}" fill="{MUTED}">{year}</text>'
-        )
-
-    target_y = y(target.target_value)
-    parts.append(
-        f'<line class="target-line" x1="{pad_left}" y1="{target_y:.1f}" x2="{pad_left + plot_w}" '
-        f'y2="{target_y:.1f}" stroke="{ACCENT}" stroke-width="1.5" stroke-dasharray="6 3"/>'
-    )
-    target_label = escape(_("target %(value)s") % {"value": with_unit(target.target_value, target.unit)})
-    label_y = target_y - 4 if target_y - 4 > pad_top + 8 else target_y + 11
-    parts.append(
-        f'<text x="{pad_left + 4}" y="{label_y:.1f}" fill="{ACCENT}">{target_label}</text>'
-    )
-
-    if trend_line:
-        (x1, y1), (x2, y2) = trend_line
-        parts.append(
-            f'<line class="trend-line" x1="{x(x1):.1f}" y1="{y(y1):.1f}" x2="{x(x2):.1f}" y2="{y(y2):.1f}" '
-            f'stroke="{status_colour}" stroke-width="1.5" stroke-dasharray="2 2"/>'
-        )
-        parts.append(
-            f'<circle class="projected" cx="{x(x2):.1f}" cy="{y(y2):.1f}" r="3.5" fill="#ffffff" '
-            f'stroke="{status_colour}" stroke-width="1.5"/>'
-        )
-
-    tx, ty = x(target.target_year), target_y
-    parts.append(
-        f'<path class="target-point" d="M{tx:.1f} {ty - 5:.1f} L{tx + 5:.1f} {ty:.1f} L{tx:.1f} {ty + 5:.1f} '
-        f'L{tx - 5:.1f} {ty:.1f} Z" fill="{ACCENT}"/>'
-    )
-
-    if points:
-        polyline = " ".join(f"{x(py):.1f},{y(pv):.1f}" for py, pv in points)
-        parts.append(f'<polyline points="{polyline}" fill="none" stroke="{INK}" stroke-width="1"/>')
-        for index, (py, pv) in enumerate(points):
-            radius = 3.5 if index == len(points) - 1 else 2.5
-            parts.append(
-                f'<circle class="assessment" cx="{x(py):.1f}" cy="{y(pv):.1f}" r="{radius}" fill="{INK}"/>'
-            )
-    else:
-        parts.append(
-            f'<text x="{pad_left + plot_w / 2:.1f}" y="{pad_top + plot_h / 2:.1f}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(_("No assessment yet"))}</text>'
-        )
-    parts.append("</svg>")
     return mark_safe("".join(parts))

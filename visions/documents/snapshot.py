@@ -115,23 +115,61 @@ def load_snapshot(workshop):
     """Load everything of `workshop` in a fixed number of queries."""
     stakeholders = list(Stakeholder.objects.filter(workshop=workshop))
     participants = list(Participant.objects.filter(workshop=workshop).select_related("stakeholder"))
-    visions = list(
+    visions = load_visions(workshop)
+    targets = load_targets(workshop)
+    issues = load_issues(workshop)
+    actions = load_actions(workshop)
+    milestones = list(workshop.milestones.select_related("proposed_by"))
+    themes = list(workshop.themes.all())
+    dependencies = load_dependencies(workshop, actions)
+    addressed = {issue.pk for action in actions for issue in action.addresses.all()}
+    sector_counts, discipline_counts = people_counts(participants)
+    return WorkshopSnapshot(
+        workshop=workshop,
+        stakeholders=stakeholders,
+        participants=participants,
+        visions=visions,
+        targets=[
+            TargetRow(t, list(t.assessments.all()), target_gap(t, t.assessments.all())) for t in targets
+        ],
+        issues=[issue_row(issue, addressed) for issue in issues],
+        themes=themes,
+        milestones=milestones,
+        actions=actions,
+        dependencies=dependencies,
+        coverage=snapshot_coverage(workshop, targets, milestones, actions, issues, addressed, dependencies),
+        sector_counts=sector_counts,
+        discipline_counts=discipline_counts,
+    )
+
+
+def load_visions(workshop):
+    return list(
         Vision.objects.filter(workshop=workshop)
         .select_related("author")
         .prefetch_related("goals", "endorsements__participant")
     )
-    targets = list(
+
+
+def load_targets(workshop):
+    return list(
         Target.objects.filter(workshop=workshop)
         .select_related("vision")
         .prefetch_related(
             Prefetch("assessments", queryset=Assessment.objects.select_related("author").order_by("id"))
         )
     )
-    issues = list(
+
+
+def load_issues(workshop):
+    return list(
         Issue.objects.filter(workshop=workshop)
         .select_related("theme", "target", "author")
         .prefetch_related("votes__participant", "scores__participant")
     )
+
+
+def load_actions(workshop):
     actions = list(
         Action.objects.filter(workshop=workshop)
         .select_related("milestone")
@@ -141,34 +179,34 @@ def load_snapshot(workshop):
     for action in actions:
         # What pages and documents list as "issues addressed": not what a facilitator hid.
         action.visible_addresses = [issue for issue in action.addresses.all() if not issue.hidden]
-    milestones = list(workshop.milestones.select_related("proposed_by"))
-    themes = list(workshop.themes.all())
+    return actions
 
+
+def load_dependencies(workshop, actions):
+    """(action, prerequisite) pairs of the loaded actions, in the order they were made."""
     actions_by_id = {a.pk: a for a in actions}
-    dependencies = [
+    return [
         (actions_by_id[link.action_id], actions_by_id[link.prerequisite_id])
         for link in ActionDependency.objects.filter(action__workshop=workshop).order_by("id")
     ]
-    addressed = {issue.pk for action in actions for issue in action.addresses.all()}
 
-    target_rows = [TargetRow(t, list(t.assessments.all()), target_gap(t, t.assessments.all())) for t in targets]
 
-    issue_rows = []
-    for issue in issues:
-        votes = list(issue.votes.all())
-        scores = list(issue.scores.all())
-        issue_rows.append(
-            IssueRow(
-                issue=issue,
-                dots=sum(v.dots for v in votes),
-                voters=len(votes),
-                mean_impact=sum(s.impact for s in scores) / len(scores) if scores else None,
-                mean_feasibility=sum(s.feasibility for s in scores) / len(scores) if scores else None,
-                addressed=issue.pk in addressed,
-            )
-        )
+def issue_row(issue, addressed):
+    """An issue with its dots and mean scores; `addressed` holds the ids of issues some action addresses."""
+    votes = list(issue.votes.all())
+    scores = list(issue.scores.all())
+    return IssueRow(
+        issue=issue,
+        dots=sum(v.dots for v in votes),
+        voters=len(votes),
+        mean_impact=sum(s.impact for s in scores) / len(scores) if scores else None,
+        mean_feasibility=sum(s.feasibility for s in scores) / len(scores) if scores else None,
+        addressed=issue.pk in addressed,
+    )
 
-    coverage = compute_coverage(
+
+def snapshot_coverage(workshop, targets, milestones, actions, issues, addressed, dependencies):
+    return compute_coverage(
         workshop.base_year,
         workshop.target_year,
         targets,
@@ -181,23 +219,13 @@ def load_snapshot(workshop):
         dependencies,
     )
 
+
+def people_counts(participants):
+    """Participants per sector (every sector) and per discipline (most first), observers left out."""
     people = [p for p in participants if p.role != Role.OBSERVER]
     sector_counts = Counter(p.sector for p in people if p.sector)
     discipline_counts = Counter(p.discipline for p in people if p.discipline)
-
-    return WorkshopSnapshot(
-        workshop=workshop,
-        stakeholders=stakeholders,
-        participants=participants,
-        visions=visions,
-        targets=target_rows,
-        issues=issue_rows,
-        themes=themes,
-        milestones=milestones,
-        actions=actions,
-        dependencies=dependencies,
-        coverage=coverage,
-        sector_counts={s.value: sector_counts.get(s.value, 0) for s in Sector},
-        discipline_counts=dict(sorted(discipline_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    return (
+        {s.value: sector_counts.get(s.value, 0) for s in Sector},
+        dict(sorted(discipline_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
-
