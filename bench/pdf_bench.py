@@ -49,7 +49,7 @@ def workshops():
 
     made = []
     try:
-        from visions.demo.builder import build_demo_workshop
+        from visions.demo.loader import build_demo_workshop
     except ImportError:
         pass
     else:

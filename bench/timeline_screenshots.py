@@ -41,7 +41,7 @@ def page_html(svg):
 def workshops():
     from tests.factories import WorkshopFactory
     from tests.roadmap_data import build_roadmap
-    from visions.demo.builder import build_demo_workshop
+    from visions.demo.loader import build_demo_workshop
 
     small = WorkshopFactory(title="Ten actions")
     build_roadmap(small, 10, seed=3)

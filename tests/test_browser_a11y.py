@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from visions.live.access import remember_participant
-from visions.demo.builder import build_demo_workshop
+from visions.demo.loader import build_demo_workshop
 from visions.models import Action, Assessment, Participant, Phase, Role, Vision, VisionStatus, Workshop
 
 from tests.factories import (

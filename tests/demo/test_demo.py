@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from visions.demo.builder import DEMO_PASSWORD, DEMO_USERNAME
+from visions.demo.loader import DEMO_PASSWORD, DEMO_USERNAME
 from visions.documents.derived import find_cycle
 from visions.models import Issue, IssueOrigin, Phase, Sector, VisionStatus, Workshop
 from visions.documents.snapshot import load_snapshot

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from tests.documents.test_roundtrip import canonical
-from visions.demo.builder import DEMO_FILE, DEMO_MARKER, DEMO_USERNAME, demo_document, find_demo_workshop
+from visions.demo.loader import DEMO_FILE, DEMO_MARKER, DEMO_USERNAME, demo_document, find_demo_workshop
 from visions.documents.workshop_file import export_document, validate
 from visions.models import Activity, Participant, Role, Workshop
 

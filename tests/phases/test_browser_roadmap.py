@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from visions.live.access import remember_participant
-from visions.demo.builder import build_demo_workshop
+from visions.demo.loader import build_demo_workshop
 from visions.models import Action, Milestone, Participant
 
 from tests.factories import IssueFactory, StakeholderFactory, UserFactory, WorkshopFactory

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from visions.demo.builder import DEMO_USERNAME, build_demo_workshop, ensure_demo_user, find_demo_workshop
+from visions.demo.loader import DEMO_USERNAME, build_demo_workshop, ensure_demo_user, find_demo_workshop
 from visions.documents.snapshot import load_snapshot
 
 
