@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from visions.live.access import viewer_for
-from visions.live.guard import Needs, Refused, claim_form_key, contribution, require, require_change_right
+from visions.live.guard import Needs, claim_form_key, contribution, require, require_change_right
 from visions.live.pages import render_phase
 
 
@@ -129,4 +129,3 @@ def conflict(request, viewer, current, form, kind, *, yours, theirs, form_kwargs
     return editor_response(request, "phases/edit.html", context, status=409)
 
 
-__all__ = ["Refused", "write", "facilitator_page", "done", "item_of", "form_context", "added", "conflict"]
