@@ -52,12 +52,35 @@
 
   // Unsaved text anywhere on the page: then the page does not leave on its own.
   function hasDraft() {
-    var main = document.querySelector("main");
-    return main ? hasDraftIn(main) : false;
+    var fields = document.querySelectorAll("main textarea, main input[type=text], main input:not([type])");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].value !== fields[i].defaultValue) return true;
+    }
+    return false;
   }
 
-  // A region redrawn by someone else's change while this person is typing in it waits until
-  // they have saved or left the field, then takes the latest version.
+  // A form saved through htmx: what it holds now is what the server has.
+  function markSaved(form) {
+    var fields = form.querySelectorAll("textarea, input, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.tagName === "SELECT") {
+        for (var j = 0; j < field.options.length; j++) field.options[j].defaultSelected = field.options[j].selected;
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.defaultChecked = field.checked;
+      } else {
+        field.defaultValue = field.value;
+      }
+    }
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && event.detail.successful && form.isConnected) markSaved(form);
+  });
+
+  // A region redrawn by someone else's change while this person has unsaved input in it waits
+  // until nothing in it is unsaved (saving redraws it anyway), then takes the latest version.
   var waiting = {};
 
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
@@ -66,16 +89,17 @@
     // Only a region replaced whole waits; items appended to a list never touch what is typed.
     if (target && target.id && fresh && fresh.id === target.id && hasDraftIn(target)) {
       event.detail.shouldSwap = false;
-      waiting[target.id] = event.detail.fragment;
+      waiting[target.id] = { target: target, fragment: event.detail.fragment };
     }
   });
 
   function swapWaiting() {
     Object.keys(waiting).forEach(function (id) {
       var target = document.getElementById(id);
-      if (!target) { delete waiting[id]; return; }
+      // Gone, or redrawn since (by the person's own save): the waiting version is older.
+      if (!target || target !== waiting[id].target) { delete waiting[id]; return; }
       if (hasDraftIn(target)) return;
-      var fragment = waiting[id];
+      var fragment = waiting[id].fragment;
       delete waiting[id];
       var fresh = fragment.firstElementChild;
       if (!fresh) return;

@@ -279,3 +279,36 @@ def test_an_observer_on_the_roadmap_builder_reads_but_cannot_propose(browser, li
     assert "Observers can read but not change the workshop." in answer["text"]
     assert not Action.objects.filter(workshop=workshop).exists()
     page.context.close()
+
+
+def test_a_region_with_unsaved_input_waits_for_the_person_and_their_save_shows_everything(
+    browser, live_server, seams_workshop
+):
+    """Someone else's issue arrives while the facilitator types a theme name on the themes page:
+    the board is not redrawn under their fingers; saving redraws it with both."""
+    from visions.live import record
+    from visions.live.access import Viewer
+    from visions.phases.issues import ISSUE_ADDED
+
+    workshop, _target = seams_workshop
+    workshop.phase = Phase.ISSUES
+    workshop.save()
+    ben = ParticipantFactory(workshop=workshop, display_name="Ben", sector="industry")
+    page = as_facilitator(browser, live_server, **LAPTOP)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/live/themes/")
+    name = page.locator("#themes-board [name=name]").first
+    name.fill("Mobility")
+
+    issue = IssueFactory(workshop=workshop, author=ben, title="Buses stop at six")
+    record(Viewer.of_participant(ben), ISSUE_ADDED, issue, summary=issue.title)
+    page.wait_for_timeout(3500)  # more than one poll
+    expect(name).to_have_value("Mobility")
+    expect(page.locator("#themes-board")).not_to_contain_text("Buses stop at six")
+
+    page.get_by_role("button", name="Add theme").click()
+    expect(page.locator("#themes-board")).to_contain_text("Buses stop at six")
+    expect(page.locator("#themes-board h2", has_text="Mobility")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "seams-themes-after-save-laptop-1366.png")
+    page.wait_for_timeout(2500)  # the waiting (older) board must not come back over the saved one
+    expect(page.locator("#themes-board h2", has_text="Mobility")).to_be_visible()
+    page.context.close()
