@@ -23,6 +23,12 @@ from visions.models import (
 from visions.workshops.forms import USER_TEXT
 
 
+def require_year_in_range(year, message):
+    """The years the workshop file allows (FORMAT.md), with `message` naming them."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise forms.ValidationError(message % {"min": MIN_YEAR, "max": MAX_YEAR})
+
+
 def form_key_field():
     return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
@@ -120,10 +126,7 @@ class VisionForm(OnceModelForm):
 
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise forms.ValidationError(
-                _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
-            )
+        require_year_in_range(year, _("Give a year between %(min)s and %(max)s."))
         if year <= self.workshop.base_year:
             raise forms.ValidationError(
                 _("The target year must be after the base year (%(year)s).")
@@ -163,10 +166,7 @@ class TargetForm(OnceModelForm):
 
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise forms.ValidationError(
-                _("Give a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
-            )
+        require_year_in_range(year, _("Give a year between %(min)s and %(max)s."))
         return year
 
 
@@ -186,10 +186,7 @@ class AssessmentForm(OnceModelForm):
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
-        if not MIN_YEAR <= as_of.year <= MAX_YEAR:
-            raise forms.ValidationError(
-                _("Give a date between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
-            )
+        require_year_in_range(as_of.year, _("Give a date between %(min)s and %(max)s."))
         return as_of
 
 
