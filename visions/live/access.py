@@ -77,7 +77,9 @@ class Viewer:
     @classmethod
     def nobody(cls, workshop):
         """The command line, say: changes it records have no person behind them."""
-        return cls(workshop_id=workshop.pk, participant_id=None, role=None, is_facilitator=False, workshop=workshop)
+        return cls(
+            workshop_id=workshop.pk, participant_id=None, role=None, is_facilitator=False, workshop=workshop
+        )
 
     @classmethod
     def of_facilitator(cls, workshop, user):

@@ -146,10 +146,19 @@ def activity_since(workshop_id, since, subjects=tuple(Subject)):
     """
     subjects = sorted({str(s) for s in subjects})
     with connection.cursor() as cursor:
-        cursor.execute(_activity_since_sql(len(subjects)), [workshop_id, since, *subjects, MAX_DELTA_ROWS + 1])
+        cursor.execute(
+            _activity_since_sql(len(subjects)), [workshop_id, since, *subjects, MAX_DELTA_ROWS + 1]
+        )
         rows = cursor.fetchall()
     return [
-        (pk, verb, subject_type, subject_id, json.loads(detail) if isinstance(detail, str) else detail or {}, stamp)
+        (
+            pk,
+            verb,
+            subject_type,
+            subject_id,
+            json.loads(detail) if isinstance(detail, str) else detail or {},
+            stamp,
+        )
         for pk, verb, subject_type, subject_id, detail, stamp in rows
     ]
 
@@ -202,7 +211,9 @@ class Changes:
         """Whether any item changed by one of `wanted`."""
         wanted = set(wanted)
         return any(
-            found & wanted for subject in {c.subject for c in wanted} for found in self.subjects.get(subject, {}).values()
+            found & wanted
+            for subject in {c.subject for c in wanted}
+            for found in self.subjects.get(subject, {}).values()
         )
 
     def all_ids(self, subject):

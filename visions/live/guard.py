@@ -70,8 +70,10 @@ def contribution(viewer, phase=None, needs=Needs.CONTRIBUTOR):
             if not viewer.is_facilitator:
                 if workshop.locked:
                     raise Refused(
-                        _("The facilitator has locked contributions for now. Nothing was saved; "
-                          "you can try again when they unlock."),
+                        _(
+                            "The facilitator has locked contributions for now. Nothing was saved; "
+                            "you can try again when they unlock."
+                        ),
                         423,
                     )
                 if phase is not None and workshop.phase != phase:

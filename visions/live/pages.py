@@ -30,7 +30,12 @@ from visions.models import Phase, Workshop
 
 POLL_SECONDS = 2
 PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW, PAGE_THEMES = (
-    "phase", "projector", "console", "builder", "overview", "themes",
+    "phase",
+    "projector",
+    "console",
+    "builder",
+    "overview",
+    "themes",
 )
 FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_THEMES}
 # Query parameters of a page that its deltas need too (the roadmap builder's issue filter).
@@ -272,8 +277,17 @@ def render_delta(request, viewer, board, changes, view, page_phase, since):
     # Everything a delta's HTML depends on besides the database: who (as a kind of viewer,
     # not as a person) looks at which page, in which language.
     key = (
-        viewer.workshop_id, since, changes.last_id, changes.last_stamp, view, page_phase,
-        viewer.is_facilitator, viewer.role, writable, following, tuple(sorted(query.items())),
+        viewer.workshop_id,
+        since,
+        changes.last_id,
+        changes.last_stamp,
+        view,
+        page_phase,
+        viewer.is_facilitator,
+        viewer.role,
+        writable,
+        following,
+        tuple(sorted(query.items())),
         translation.get_language(),
     )
     body = activity.DELTA_MEMO.get(key)

@@ -89,7 +89,9 @@ def added(request, viewer, form, *, create, fresh, partial, back, phase, form_na
             create(form)
         form = fresh()
     if request.htmx:
-        context = form_context(viewer, **{form_name: form}, **(partial_context(form) if partial_context else {}))
+        context = form_context(
+            viewer, **{form_name: form}, **(partial_context(form) if partial_context else {})
+        )
         response = render(request, partial, context)
         return done(request, back, response) if saved else response
     if saved:
@@ -127,5 +129,3 @@ def conflict(request, viewer, current, form, kind, *, yours, theirs, form_kwargs
         "conflict": {"theirs": theirs, "yours": yours},
     }
     return editor_response(request, "phases/edit.html", context, status=409)
-
-

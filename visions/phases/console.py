@@ -31,7 +31,10 @@ VISION_HIDDEN = declare(Subject.VISION, "hidden")
 VISION_RESTORED = declare(Subject.VISION, "restored")
 ISSUE_HIDDEN = declare(Subject.ISSUE, "hidden")
 ISSUE_RESTORED = declare(Subject.ISSUE, "restored")
-MODERATED = {"vision": (Vision, VISION_HIDDEN, VISION_RESTORED, Phase.VISION), "issue": (Issue, ISSUE_HIDDEN, ISSUE_RESTORED, Phase.ISSUES)}
+MODERATED = {
+    "vision": (Vision, VISION_HIDDEN, VISION_RESTORED, Phase.VISION),
+    "issue": (Issue, ISSUE_HIDDEN, ISSUE_RESTORED, Phase.ISSUES),
+}
 
 
 class ConsoleBoard(Board):
@@ -56,7 +59,9 @@ class ConsoleBoard(Board):
     def delta(self, viewer, changes, context):
         fragments = []
         if changes.all_ids(Subject.PARTICIPANT):
-            fragments.append(Fragment("phases/console.html#roster", RoomMix(room_participants(viewer.workshop_id))))
+            fragments.append(
+                Fragment("phases/console.html#roster", RoomMix(room_participants(viewer.workshop_id)))
+            )
         fragments.append(Fragment("phases/console.html#recent", recent_activity(viewer.workshop_id)))
         if changes.workshop_fields:
             context.update(console_controls(context["workshop"]))
@@ -134,7 +139,10 @@ def contribution_hide(request, viewer, kind, item_id):
     if item.hidden != hidden:
         model.objects.filter(pk=item.pk).update(hidden=hidden)
         record(
-            viewer, hidden_change if hidden else restored_change, item, summary=str(item),
+            viewer,
+            hidden_change if hidden else restored_change,
+            item,
+            summary=str(item),
             changes={"hidden": [item.hidden, hidden]},
         )
     return done(request, phase_url(viewer.workshop_id, phase) + f"#{kind}-{item.pk}")
@@ -184,7 +192,9 @@ def workshop_lock(request, viewer):
     form = LockForm(request.POST)
     form.is_valid()
     locked = form.cleaned_data.get("locked", False)
-    change_setting(viewer, "locked", locked, _("Contributions locked") if locked else _("Contributions unlocked"))
+    change_setting(
+        viewer, "locked", locked, _("Contributions locked") if locked else _("Contributions unlocked")
+    )
     return controls_response(request, viewer)
 
 
@@ -208,7 +218,13 @@ def workshop_timer(request, viewer):
     else:
         timer.reset_timer(workshop)
     workshop.save(update_fields=["timer_ends_at", "timer_remaining", "updated_at"])
-    record(viewer, WORKSHOP_UPDATED, None, summary=_("Timer: %(action)s") % {"action": action}, changes={"timer": action})
+    record(
+        viewer,
+        WORKSHOP_UPDATED,
+        None,
+        summary=_("Timer: %(action)s") % {"action": action},
+        changes={"timer": action},
+    )
     return controls_response(request, viewer)
 
 

@@ -1,5 +1,7 @@
 """Phase 3, current state: evidence-backed assessments of each target's indicator, with its chart."""
 
+from functools import partial
+
 from django.db.models import Prefetch
 
 from visions.documents.charts import target_chart_svg
@@ -56,7 +58,11 @@ class CurrentStateBoard(Board):
         rows = target_rows(viewer.workshop_id)
         bound = context.get("assessment_form")
         for row in rows:
-            row.form = bound if bound is not None and bound.target_id == row.target.pk else assessment_form(row.target.pk)
+            row.form = (
+                bound
+                if bound is not None and bound.target_id == row.target.pk
+                else assessment_form(row.target.pk)
+            )
         return {"target_rows": rows, "has_adopted": self.has_adopted(viewer)}
 
     def has_adopted(self, viewer):
@@ -76,8 +82,12 @@ class CurrentStateBoard(Board):
         for row in rows.values():
             row.form = assessment_form(row.target.pk)  # a target that appears comes with its form
         return item_fragments(
-            changes, Subject.TARGET, {pk: rows.get(pk) for pk in ids}, prefix="target",
-            card="phases/current_state.html#target_card", body="phases/current_state.html#target_body",
+            changes,
+            Subject.TARGET,
+            {pk: rows.get(pk) for pk in ids},
+            prefix="target",
+            card="phases/current_state.html#target_card",
+            body="phases/current_state.html#target_body",
             container="target-list",
         )
 
@@ -85,35 +95,53 @@ class CurrentStateBoard(Board):
 BOARD = register(CurrentStateBoard())
 
 
+def add_assessment(viewer, target, form):
+    """The assessment, recorded; the target's first one also brings its gap issue (Assessment.save)."""
+    had_issue = Issue.objects.filter(target=target, origin=IssueOrigin.DERIVED).exists()
+    assessment = form.save(commit=False)
+    assessment.target = target
+    assessment.author_id = viewer.participant_id
+    assessment.save()
+    record(
+        viewer,
+        ASSESSMENT_ADDED,
+        assessment,
+        summary=f"{target.indicator}: {assessment.value}",
+        changes={"touches": {"target": [target.pk]}},
+    )
+    if not had_issue:
+        issue = Issue.objects.get(target=target, origin=IssueOrigin.DERIVED)
+        record(viewer, GAP_ISSUE_ADDED, issue, summary=issue.title)
+
+
+def form_row(target, form):
+    """What the form's partial reads: the target's row with this form in it."""
+    row = TargetRow(target, [], None)
+    row.form = form
+    return {"row": row}
+
+
 @write(phase=Phase.CURRENT_STATE)
 def assessment_add(request, viewer, target_id):
     target = item_of(Target, viewer, target_id, vision__status=VisionStatus.ADOPTED)
     back = phase_url(viewer.workshop_id, Phase.CURRENT_STATE) + f"#target-{target.pk}"
 
-    def create(form):
-        had_issue = Issue.objects.filter(target=target, origin=IssueOrigin.DERIVED).exists()
-        assessment = form.save(commit=False)
-        assessment.target = target
-        assessment.author_id = viewer.participant_id
-        assessment.save()
-        record(
-            viewer, ASSESSMENT_ADDED, assessment, summary=f"{target.indicator}: {assessment.value}",
-            changes={"touches": {"target": [target.pk]}},
-        )
-        if not had_issue:
-            issue = Issue.objects.get(target=target, origin=IssueOrigin.DERIVED)
-            record(viewer, GAP_ISSUE_ADDED, issue, summary=issue.title)
+    create = partial(add_assessment, viewer, target)
 
-    def with_row(form):
-        row = TargetRow(target, [], None)
-        row.form = form
-        return {"row": row}
-
-    form = assessment_form(target.pk, request.POST, instance=Assessment(target=target, author_id=viewer.participant_id))
+    form = assessment_form(
+        target.pk, request.POST, instance=Assessment(target=target, author_id=viewer.participant_id)
+    )
     return added(
-        request, viewer, form, create=create, fresh=lambda: assessment_form(target.pk),
-        partial="phases/current_state.html#assessment_form", form_name="assessment_form",
-        partial_context=with_row, back=back, phase=Phase.CURRENT_STATE,
+        request,
+        viewer,
+        form,
+        create=create,
+        fresh=lambda: assessment_form(target.pk),
+        partial="phases/current_state.html#assessment_form",
+        form_name="assessment_form",
+        partial_context=partial(form_row, target),
+        back=back,
+        phase=Phase.CURRENT_STATE,
     )
 
 
@@ -121,12 +149,19 @@ def assessment_add(request, viewer, target_id):
 def assessment_delete(request, viewer, item_id):
     assessment = item_of(Assessment, viewer, item_id, to_change=True, target__workshop_id=viewer.workshop_id)
     before = {
-        "value": assessment.value, "as_of": assessment.as_of.isoformat(),
-        "source": assessment.source, "note": assessment.note,
+        "value": assessment.value,
+        "as_of": assessment.as_of.isoformat(),
+        "source": assessment.source,
+        "note": assessment.note,
     }
     record(
-        viewer, ASSESSMENT_DELETED, assessment, summary=f"{assessment.value} ({assessment.as_of})",
+        viewer,
+        ASSESSMENT_DELETED,
+        assessment,
+        summary=f"{assessment.value} ({assessment.as_of})",
         changes={"before": before, "touches": {"target": [assessment.target_id]}},
     )
     assessment.delete()
-    return done(request, phase_url(viewer.workshop_id, Phase.CURRENT_STATE) + f"#target-{assessment.target_id}")
+    return done(
+        request, phase_url(viewer.workshop_id, Phase.CURRENT_STATE) + f"#target-{assessment.target_id}"
+    )

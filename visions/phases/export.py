@@ -64,12 +64,26 @@ def export_links(viewer):
 class ExportBoard(Board):
     kind = phase = Phase.EXPORT
     # The summary counts these, and the page heads with the adopted vision; other changes leave it as it is.
-    shows = frozenset({
-        VISION_ADDED, VISION_DELETED, VISION_HIDDEN, VISION_RESTORED, VISION_ADOPTED, VISION_EDITED,
-        TARGET_ADDED, TARGET_DELETED,
-        ASSESSMENT_ADDED, ASSESSMENT_DELETED, ISSUE_ADDED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED,
-        PARTICIPANT_JOINED, *ROADMAP_CHANGES,
-    })
+    shows = frozenset(
+        {
+            VISION_ADDED,
+            VISION_DELETED,
+            VISION_HIDDEN,
+            VISION_RESTORED,
+            VISION_ADOPTED,
+            VISION_EDITED,
+            TARGET_ADDED,
+            TARGET_DELETED,
+            ASSESSMENT_ADDED,
+            ASSESSMENT_DELETED,
+            ISSUE_ADDED,
+            ISSUE_DELETED,
+            ISSUE_HIDDEN,
+            ISSUE_RESTORED,
+            PARTICIPANT_JOINED,
+            *ROADMAP_CHANGES,
+        }
+    )
     template = "phases/export.html"
 
     def page(self, viewer, context):
@@ -83,7 +97,9 @@ class ExportBoard(Board):
     def delta(self, viewer, changes, context):
         fragments = []
         if changes.any_of(VISION_ADOPTED, VISION_EDITED):
-            fragments.append(Fragment("phases/export.html#adopted", adopted_vision_with_targets(viewer.workshop_id)))
+            fragments.append(
+                Fragment("phases/export.html#adopted", adopted_vision_with_targets(viewer.workshop_id))
+            )
         if changes.subjects:
             fragments.append(Fragment("phases/export.html#summary", export_summary(viewer.workshop_id)))
         return fragments
@@ -131,7 +147,9 @@ def workshop_export_pdf(request, pk):
 def workshop_export_issues_csv(request, pk):
     workshop = viewer_for(request, pk).workshop
     return attachment(
-        issues_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "issues.csv")
+        issues_csv(load_snapshot(workshop).without_hidden()),
+        "text/csv; charset=utf-8",
+        download_name(workshop, "issues.csv"),
     )
 
 
@@ -139,7 +157,9 @@ def workshop_export_issues_csv(request, pk):
 def workshop_export_actions_csv(request, pk):
     workshop = viewer_for(request, pk).workshop
     return attachment(
-        actions_csv(load_snapshot(workshop).without_hidden()), "text/csv; charset=utf-8", download_name(workshop, "actions.csv")
+        actions_csv(load_snapshot(workshop).without_hidden()),
+        "text/csv; charset=utf-8",
+        download_name(workshop, "actions.csv"),
     )
 
 
@@ -147,5 +167,7 @@ def workshop_export_actions_csv(request, pk):
 def workshop_export_json(request, pk):
     workshop = facilitator_page(request, pk).workshop
     document = workshop_file.export_document(workshop)
-    response = attachment(workshop_file.dumps(document), "application/json; charset=utf-8", f"workshop-{workshop.pk}.json")
+    response = attachment(
+        workshop_file.dumps(document), "application/json; charset=utf-8", f"workshop-{workshop.pk}.json"
+    )
     return response

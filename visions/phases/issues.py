@@ -49,7 +49,9 @@ def matrix_position(mean_feasibility, mean_impact):
 SCORE_OPTIONS = {
     chosen: mark_safe(
         '<option value="">–</option>'
-        + "".join(f'<option value="{n}"{" selected" if n == chosen else ""}>{n}</option>' for n in range(1, 6))
+        + "".join(
+            f'<option value="{n}"{" selected" if n == chosen else ""}>{n}</option>' for n in range(1, 6)
+        )
     )
     for chosen in (None, 1, 2, 3, 4, 5)
 }
@@ -62,7 +64,11 @@ def issue_rows(viewer, *, ids=None, target_ids=None, personal=True):
     scores, and the assessments behind derived issues: five short queries whatever the size
     (grouped aggregates cost less to build and to run than a subquery per issue and figure).
     """
-    rows = Issue.objects.filter(workshop_id=viewer.workshop_id).select_related("theme", "author", "target").order_by("id")
+    rows = (
+        Issue.objects.filter(workshop_id=viewer.workshop_id)
+        .select_related("theme", "author", "target")
+        .order_by("id")
+    )
     if not viewer.is_facilitator:
         rows = rows.filter(hidden=False)
     whole_board = ids is None and target_ids is None
@@ -117,7 +123,10 @@ def issue_counts(viewer, ids):
     rows = {pk: IssueCounts(pk) for pk in ids} if ids is not None else {}
     in_workshop = {"issue__workshop_id": viewer.workshop_id, **({} if ids is None else {"issue_id__in": ids})}
     for issue_id, dots, voters in (
-        IssueVote.objects.filter(**in_workshop).values("issue_id").annotate(d=Sum("dots"), n=Count("id")).values_list("issue_id", "d", "n")
+        IssueVote.objects.filter(**in_workshop)
+        .values("issue_id")
+        .annotate(d=Sum("dots"), n=Count("id"))
+        .values_list("issue_id", "d", "n")
     ):
         row = rows.setdefault(issue_id, IssueCounts(issue_id))
         row.dots, row.voters = dots, voters
@@ -195,10 +204,22 @@ NUMBERS = {ISSUE_VOTED, ISSUE_SCORED}
 
 class IssuesBoard(Board):
     kind = phase = Phase.ISSUES
-    shows = frozenset({
-        ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_VOTED, ISSUE_SCORED, ISSUE_HIDDEN, ISSUE_RESTORED,
-        ASSESSMENT_ADDED, ASSESSMENT_DELETED, TARGET_DELETED, WORKSHOP_UPDATED, *THEME_CHANGES,
-    })
+    shows = frozenset(
+        {
+            ISSUE_ADDED,
+            ISSUE_EDITED,
+            ISSUE_DELETED,
+            ISSUE_VOTED,
+            ISSUE_SCORED,
+            ISSUE_HIDDEN,
+            ISSUE_RESTORED,
+            ASSESSMENT_ADDED,
+            ASSESSMENT_DELETED,
+            TARGET_DELETED,
+            WORKSHOP_UPDATED,
+            *THEME_CHANGES,
+        }
+    )
     template = "phases/issues.html"
 
     def page(self, viewer, context):
@@ -220,12 +241,16 @@ class IssuesBoard(Board):
         touched = changes.touched.get(Subject.ISSUE, set())
         # Dots are the most frequent change of all: they only need the numbers redrawn.
         dots_only = {pk for pk in ids if changes.of(Subject.ISSUE, pk) == {ISSUE_VOTED} and pk not in touched}
-        fragments = [Fragment("phases/issues.html#issue_counts", row) for row in issue_counts(viewer, dots_only)]
+        fragments = [
+            Fragment("phases/issues.html#issue_counts", row) for row in issue_counts(viewer, dots_only)
+        ]
         ids -= dots_only
         rank_again = themes_again = False
         if ids or target_ids:
             # As for visions: only a restored issue brings the viewer's own dots back.
-            personal = not viewer.is_facilitator and any(ISSUE_RESTORED in changes.of(Subject.ISSUE, pk) for pk in ids)
+            personal = not viewer.is_facilitator and any(
+                ISSUE_RESTORED in changes.of(Subject.ISSUE, pk) for pk in ids
+            )
             rows = issue_rows(viewer, ids=ids, target_ids=target_ids, personal=personal)
             found = {row.pk: row for row in rows}
             for pk in sorted(ids | {row.pk for row in rows}):
@@ -248,7 +273,11 @@ class IssuesBoard(Board):
                         "phases/issues.html#issue_card", row, f"issue-{pk}", container, personal=personal
                     )
                 else:
-                    if made - NUMBERS or row.target_id in target_ids or changes.was_touched(Subject.ISSUE, pk):
+                    if (
+                        made - NUMBERS
+                        or row.target_id in target_ids
+                        or changes.was_touched(Subject.ISSUE, pk)
+                    ):
                         fragments.append(Fragment("phases/issues.html#issue_body", row))
                     if made & NUMBERS:
                         fragments.append(Fragment("phases/issues.html#issue_counts", row))
@@ -265,7 +294,9 @@ class IssuesBoard(Board):
             fragments.append(Fragment("phases/issues.html#ranking", ranking_query(viewer)))
         if themes_again:
             fragments.append(
-                Fragment("phases/issues.html#themes", theme_summary(viewer.workshop_id, viewer.is_facilitator))
+                Fragment(
+                    "phases/issues.html#themes", theme_summary(viewer.workshop_id, viewer.is_facilitator)
+                )
             )
         if "dot_budget" in changes.workshop_fields and viewer.can_vote:
             fragments.append(
@@ -309,11 +340,19 @@ def issue_add(request, viewer):
         issue.save()
         record(viewer, ISSUE_ADDED, issue, summary=issue.title, changes={"title": [None, issue.title]})
 
-    blank = Issue(workshop_id=viewer.workshop_id, origin=IssueOrigin.PARTICIPANT, author_id=viewer.participant_id)
+    blank = Issue(
+        workshop_id=viewer.workshop_id, origin=IssueOrigin.PARTICIPANT, author_id=viewer.participant_id
+    )
     return added(
-        request, viewer, IssueForm(request.POST, instance=blank), create=create, fresh=IssueForm,
-        partial="phases/issues.html#issue_form", form_name="issue_form",
-        back=issues_back(viewer) + "#issue-list", phase=Phase.ISSUES,
+        request,
+        viewer,
+        IssueForm(request.POST, instance=blank),
+        create=create,
+        fresh=IssueForm,
+        partial="phases/issues.html#issue_form",
+        form_name="issue_form",
+        back=issues_back(viewer) + "#issue-list",
+        phase=Phase.ISSUES,
     )
 
 
@@ -348,7 +387,10 @@ def issue_delete(request, viewer, item_id):
     if issue.is_derived:
         raise Refused(_("Gap issues come from the targets; a facilitator can hide one instead."), 409)
     record(
-        viewer, ISSUE_DELETED, issue, summary=issue.title,
+        viewer,
+        ISSUE_DELETED,
+        issue,
+        summary=issue.title,
         changes={"title": [issue.title, None], "description": [issue.description, None]},
     )
     issue.delete()
@@ -371,7 +413,8 @@ def issue_vote(request, viewer, item_id):
     budget = viewer.workshop.dot_budget
     if wanted > current and dots_spent(viewer.participant_id) - current + wanted > budget:
         raise Refused(
-            _("You have no dots left (%(budget)s in all). Take a dot off another issue first.") % {"budget": budget},
+            _("You have no dots left (%(budget)s in all). Take a dot off another issue first.")
+            % {"budget": budget},
             409,
         )
     if wanted != current:
@@ -382,7 +425,9 @@ def issue_vote(request, viewer, item_id):
         else:
             IssueVote.objects.filter(pk=vote.pk).update(dots=wanted)
         record(viewer, ISSUE_VOTED, issue, summary=issue.title, changes={"dots": [current, wanted]})
-    return done(request, issues_back(viewer, issue), mine_response(request, viewer, issue.pk, with_budget=True))
+    return done(
+        request, issues_back(viewer, issue), mine_response(request, viewer, issue.pk, with_budget=True)
+    )
 
 
 def mine_response(request, viewer, issue_id, with_budget=False):
@@ -406,7 +451,8 @@ def issue_score(request, viewer, item_id):
     after = [form.cleaned_data["impact"], form.cleaned_data["feasibility"]]
     if before != after:
         IssueScore.objects.update_or_create(
-            issue=issue, participant_id=viewer.participant_id,
+            issue=issue,
+            participant_id=viewer.participant_id,
             defaults={"impact": after[0], "feasibility": after[1]},
         )
         record(viewer, ISSUE_SCORED, issue, summary=issue.title, changes={"score": [before, after]})

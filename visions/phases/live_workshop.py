@@ -31,6 +31,3 @@ def phase_page(request, pk, phase):
 def projector(request, pk):
     viewer = facilitator_page(request, pk)
     return render_phase(request, viewer, viewer.workshop.phase, view=PAGE_PROJECTOR)
-
-
-

@@ -72,10 +72,21 @@ ACTION_PROPOSED = declare(Subject.ACTION, "proposed")
 ACTION_EDITED = declare(Subject.ACTION, "updated")
 ACTION_PROGRESS = declare(Subject.ACTION, "progress")
 ACTION_DELETED = declare(Subject.ACTION, "deleted")
-ROADMAP_CHANGES = frozenset({
-    MILESTONE_ADDED, MILESTONE_PROPOSED, MILESTONE_EDITED, MILESTONE_ACCEPTED, MILESTONE_DELETED,
-    MILESTONE_REJECTED, ACTION_ADDED, ACTION_PROPOSED, ACTION_EDITED, ACTION_PROGRESS, ACTION_DELETED,
-})
+ROADMAP_CHANGES = frozenset(
+    {
+        MILESTONE_ADDED,
+        MILESTONE_PROPOSED,
+        MILESTONE_EDITED,
+        MILESTONE_ACCEPTED,
+        MILESTONE_DELETED,
+        MILESTONE_REJECTED,
+        ACTION_ADDED,
+        ACTION_PROPOSED,
+        ACTION_EDITED,
+        ACTION_PROGRESS,
+        ACTION_DELETED,
+    }
+)
 
 
 def roadmap_lists(workshop_id):
@@ -97,7 +108,10 @@ class RoadmapBoard(Board):
     shows = ROADMAP_CHANGES
 
     def page(self, viewer, context):
-        return {"roadmap": roadmap_lists(viewer.workshop_id), "roadmap_url": reverse("roadmap", args=[viewer.workshop_id])}
+        return {
+            "roadmap": roadmap_lists(viewer.workshop_id),
+            "roadmap_url": reverse("roadmap", args=[viewer.workshop_id]),
+        }
 
     def delta(self, viewer, changes, context):
         # The list is short: any roadmap change redoes it.
@@ -162,13 +176,27 @@ class RoadmapBuilderBoard(Board):
     # What the checks and the timeline read besides the roadmap itself (not scores, endorsements, themes);
     # the backcast starts from the adopted vision's statement.
     shows = ROADMAP_CHANGES | {
-        GAP_ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_VOTED, ISSUE_HIDDEN, ISSUE_RESTORED,
-        TARGET_ADDED, TARGET_DELETED, ASSESSMENT_ADDED, ASSESSMENT_DELETED, VISION_ADOPTED, VISION_EDITED,
-        STAKEHOLDER_ADDED, STAKEHOLDER_DELETED, WORKSHOP_UPDATED,
+        GAP_ISSUE_ADDED,
+        ISSUE_EDITED,
+        ISSUE_DELETED,
+        ISSUE_VOTED,
+        ISSUE_HIDDEN,
+        ISSUE_RESTORED,
+        TARGET_ADDED,
+        TARGET_DELETED,
+        ASSESSMENT_ADDED,
+        ASSESSMENT_DELETED,
+        VISION_ADOPTED,
+        VISION_EDITED,
+        STAKEHOLDER_ADDED,
+        STAKEHOLDER_DELETED,
+        WORKSHOP_UPDATED,
     }
 
     def page(self, viewer, context):
-        return roadmap_context(viewer, context["page_query"], panel=context.get("panel"), notice=context.get("notice", ""))
+        return roadmap_context(
+            viewer, context["page_query"], panel=context.get("panel"), notice=context.get("notice", "")
+        )
 
     def delta(self, viewer, changes, context):
         # Which actions the viewer may edit shows in the region: it is this viewer's own.
@@ -195,7 +223,9 @@ def render_roadmap(request, viewer, *, panel=None, notice="", part="roadmap"):
 def show_panel(request, viewer, panel):
     """A form opened from the page: for htmx only the panel, otherwise the page with it open."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#panel", {"workshop": viewer.workshop, "viewer": viewer, "panel": panel})
+        return render(
+            request, f"{TEMPLATE}#panel", {"workshop": viewer.workshop, "viewer": viewer, "panel": panel}
+        )
     return render_roadmap(request, viewer, panel=panel)
 
 
@@ -230,7 +260,9 @@ def priority_update(request, viewer):
         return render_roadmap(request, viewer, notice=" ".join(form.errors.get("priority_count", [])))
     form.save()
     record(
-        viewer, WORKSHOP_UPDATED, workshop,
+        viewer,
+        WORKSHOP_UPDATED,
+        workshop,
         summary=_("Prioritised issues: top %(count)s") % {"count": workshop.priority_count},
         changes={"priority_count": [before, workshop.priority_count]},
     )
@@ -258,12 +290,16 @@ def milestone_suggest(request, viewer):
     step_form = MilestoneStepForm(request.GET or None)
     step = step_form.cleaned_data["step"] if step_form.is_valid() else 10
     taken = set(workshop.milestones.filter(accepted=True).values_list("year", flat=True))
-    years = [y for y in suggest_milestone_years(workshop.base_year, workshop.target_year, step) if y not in taken]
+    years = [
+        y for y in suggest_milestone_years(workshop.base_year, workshop.target_year, step) if y not in taken
+    ]
     formset = MilestoneSeriesFormSet(
         prefix="series", initial=[{"include": True, "year": year, "title": ""} for year in years]
     )
     step_form = MilestoneStepForm(initial={"step": step})
-    return show_panel(request, viewer, Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)}))
+    return show_panel(
+        request, viewer, Panel("series", formset, extra={"step_form": step_form, "taken": sorted(taken)})
+    )
 
 
 @write(methods=("GET", "POST"))
@@ -316,7 +352,12 @@ def milestone_accept(request, viewer, milestone_id):
 @write(needs=Needs.FACILITATOR)
 def milestone_delete(request, viewer, milestone_id):
     milestone = item_of(Milestone, viewer, milestone_id)
-    record(viewer, MILESTONE_DELETED if milestone.accepted else MILESTONE_REJECTED, milestone, summary=str(milestone))
+    record(
+        viewer,
+        MILESTONE_DELETED if milestone.accepted else MILESTONE_REJECTED,
+        milestone,
+        summary=str(milestone),
+    )
     milestone.delete()
     return changed(request, viewer, _("Milestone removed."))
 
@@ -362,7 +403,9 @@ def action_create(request, viewer):
 def action_edit(request, viewer, action_id):
     action = editable_action(viewer, action_id)
     if request.method != "POST":
-        return show_panel(request, viewer, Panel("action", ActionForm(instance=action, workshop=viewer.workshop), action))
+        return show_panel(
+            request, viewer, Panel("action", ActionForm(instance=action, workshop=viewer.workshop), action)
+        )
     form = ActionForm(request.POST, instance=action, workshop=viewer.workshop)
     if not form.is_valid():
         return render_roadmap(request, viewer, panel=Panel("action", form, action))
@@ -385,9 +428,13 @@ def action_progress(request, viewer, action_id):
     action.version += 1
     action.save(update_fields=["status", "progress", "version", "updated_at"])
     record(
-        viewer, ACTION_PROGRESS, action,
+        viewer,
+        ACTION_PROGRESS,
+        action,
         summary=f"{action.title}: {action.get_status_display()}, {action.progress}%",
-        changes={name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)},
+        changes={
+            name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)
+        },
     )
     return changed(request, viewer, _("Progress updated: %(title)s") % {"title": action.title})
 

@@ -74,8 +74,7 @@ class StakeholdersBoard(Board):
             "participants": participants,
             "mix": RoomMix(participants),
             "organisations": self.organisations(viewer.workshop_id),
-            "stakeholder_form": context.get("stakeholder_form")
-            or StakeholderForm(workshop=viewer.workshop),
+            "stakeholder_form": context.get("stakeholder_form") or StakeholderForm(workshop=viewer.workshop),
             "sectors": Sector,
         }
 
@@ -104,8 +103,12 @@ class StakeholdersBoard(Board):
         if org_ids:
             found = {o.pk: o for o in self.organisations(viewer.workshop_id, org_ids)}
             fragments += item_fragments(
-                changes, Subject.STAKEHOLDER, {pk: found.get(pk) for pk in org_ids}, prefix="org",
-                card="phases/stakeholders.html#organisation", body="phases/stakeholders.html#organisation",
+                changes,
+                Subject.STAKEHOLDER,
+                {pk: found.get(pk) for pk in org_ids},
+                prefix="org",
+                card="phases/stakeholders.html#organisation",
+                body="phases/stakeholders.html#organisation",
                 container="organisations",
             )
         return fragments
@@ -123,10 +126,15 @@ def stakeholder_add(request, viewer):
         record(viewer, STAKEHOLDER_ADDED, organisation, summary=organisation.name)
 
     return added(
-        request, viewer, StakeholderForm(request.POST, workshop=viewer.workshop),
-        create=create, fresh=lambda: StakeholderForm(workshop=viewer.workshop),
-        partial="phases/stakeholders.html#stakeholder_form", form_name="stakeholder_form",
-        back=phase_url(viewer.workshop_id, Phase.STAKEHOLDERS), phase=Phase.STAKEHOLDERS,
+        request,
+        viewer,
+        StakeholderForm(request.POST, workshop=viewer.workshop),
+        create=create,
+        fresh=lambda: StakeholderForm(workshop=viewer.workshop),
+        partial="phases/stakeholders.html#stakeholder_form",
+        form_name="stakeholder_form",
+        back=phase_url(viewer.workshop_id, Phase.STAKEHOLDERS),
+        phase=Phase.STAKEHOLDERS,
     )
 
 

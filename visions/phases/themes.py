@@ -20,7 +20,9 @@ THEME_MERGED = declare(Subject.THEME, "merged")
 THEME_SPLIT = declare(Subject.THEME, "split")
 ISSUES_GROUPED = declare(Subject.THEME, "grouped")
 THEME_DELETED = declare(Subject.THEME, "deleted")
-THEME_CHANGES = frozenset({THEME_ADDED, THEME_RENAMED, THEME_MERGED, THEME_SPLIT, ISSUES_GROUPED, THEME_DELETED})
+THEME_CHANGES = frozenset(
+    {THEME_ADDED, THEME_RENAMED, THEME_MERGED, THEME_SPLIT, ISSUES_GROUPED, THEME_DELETED}
+)
 
 
 def themes_context(viewer, **forms):
@@ -31,7 +33,9 @@ def themes_context(viewer, **forms):
         theme.rename_form = (
             rename
             if rename is not None and rename.theme == theme
-            else ThemeForm(workshop=workshop, theme=theme, initial={"name": theme.name}, prefix=f"rename-{theme.pk}")
+            else ThemeForm(
+                workshop=workshop, theme=theme, initial={"name": theme.name}, prefix=f"rename-{theme.pk}"
+            )
         )
         theme.split_form = (
             split
@@ -118,10 +122,15 @@ def theme_rename(request, viewer, theme_id):
     before = theme.name
     theme.name = form.cleaned_data["name"]
     theme.save(update_fields=["name"])
-    record(viewer, THEME_RENAMED,
+    record(
+        viewer,
+        THEME_RENAMED,
         theme,
         summary=theme.name,
-        changes={"name": [before, theme.name], "touches": {"issue": list(theme.issues.values_list("pk", flat=True))}},
+        changes={
+            "name": [before, theme.name],
+            "touches": {"issue": list(theme.issues.values_list("pk", flat=True))},
+        },
     )
     return theme_done(request, viewer)
 
@@ -134,7 +143,9 @@ def theme_merge(request, viewer):
     source, into = form.cleaned_data["source"], form.cleaned_data["into"]
     moved = list(source.issues.values_list("pk", flat=True))
     Issue.objects.filter(pk__in=moved).update(theme=into)
-    record(viewer, THEME_MERGED,
+    record(
+        viewer,
+        THEME_MERGED,
         into,
         summary=f"{source.name} → {into.name}",
         changes={"merged": [source.name, into.name], "touches": {"issue": moved, "theme": [source.pk]}},
@@ -155,10 +166,15 @@ def theme_split(request, viewer, theme_id):
         new_theme = Theme.objects.create(workshop=workshop, name=form.cleaned_data["name"])
         moved = [issue.pk for issue in form.cleaned_data["issues"]]
         Issue.objects.filter(pk__in=moved, theme=source).update(theme=new_theme)
-        record(viewer, THEME_SPLIT,
+        record(
+            viewer,
+            THEME_SPLIT,
             new_theme,
             summary=f"{source.name} → {new_theme.name}",
-            changes={"split": [source.name, new_theme.name], "touches": {"issue": moved, "theme": [source.pk]}},
+            changes={
+                "split": [source.name, new_theme.name],
+                "touches": {"issue": moved, "theme": [source.pk]},
+            },
         )
     return theme_done(request, viewer)
 
@@ -171,7 +187,9 @@ def theme_assign(request, viewer):
     theme = form.cleaned_data["theme"]
     moved = [issue.pk for issue in form.cleaned_data["issues"]]
     Issue.objects.filter(pk__in=moved).update(theme=theme)
-    record(viewer, ISSUES_GROUPED,
+    record(
+        viewer,
+        ISSUES_GROUPED,
         theme,
         summary=theme.name if theme else _("(no theme)"),
         changes={"touches": {"issue": moved}},
@@ -184,6 +202,12 @@ def theme_delete(request, viewer, theme_id):
     pk = viewer.workshop_id
     theme = get_object_or_404(Theme, workshop_id=pk, pk=theme_id)
     moved = list(theme.issues.values_list("pk", flat=True))
-    record(viewer, THEME_DELETED, theme, summary=theme.name, changes={"name": [theme.name, None], "touches": {"issue": moved}})
+    record(
+        viewer,
+        THEME_DELETED,
+        theme,
+        summary=theme.name,
+        changes={"name": [theme.name, None], "touches": {"issue": moved}},
+    )
     theme.delete()
     return theme_done(request, viewer)

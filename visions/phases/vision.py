@@ -71,10 +71,20 @@ def adopted_vision_with_targets(workshop_id):
 class VisionBoard(Board):
     kind = phase = Phase.VISION
     template = "phases/vision.html"
-    shows = frozenset({
-        VISION_ADDED, VISION_EDITED, VISION_DELETED, VISION_ENDORSED, VISION_WITHDRAWN, VISION_ADOPTED,
-        VISION_HIDDEN, VISION_RESTORED, TARGET_ADDED, TARGET_DELETED,
-    })
+    shows = frozenset(
+        {
+            VISION_ADDED,
+            VISION_EDITED,
+            VISION_DELETED,
+            VISION_ENDORSED,
+            VISION_WITHDRAWN,
+            VISION_ADOPTED,
+            VISION_HIDDEN,
+            VISION_RESTORED,
+            TARGET_ADDED,
+            TARGET_DELETED,
+        }
+    )
 
     def page(self, viewer, context):
         workshop = viewer.workshop
@@ -102,7 +112,11 @@ class VisionBoard(Board):
                     fragments.append(Fragment.delete(f"vision-{pk}"))
                 elif changes.appeared(Subject.VISION, pk, viewer):
                     fragments += Fragment.upsert(
-                        "phases/vision.html#vision_card", vision, f"vision-{pk}", "vision-list", personal=personal
+                        "phases/vision.html#vision_card",
+                        vision,
+                        f"vision-{pk}",
+                        "vision-list",
+                        personal=personal,
                     )
                 else:
                     if made - ENDORSEMENTS or changes.was_touched(Subject.VISION, pk):
@@ -135,15 +149,23 @@ def vision_add(request, viewer):
         vision.set_sdgs(form.cleaned_data["sdgs"])
         sdg_numbers = sorted(form.cleaned_data["sdgs"])
         record(
-            viewer, VISION_ADDED, vision, summary=vision.statement,
+            viewer,
+            VISION_ADDED,
+            vision,
+            summary=vision.statement,
             changes={"statement": [None, vision.statement], "sdgs": [None, sdg_numbers]},
         )
 
     return added(
-        request, viewer, VisionForm(request.POST, workshop=viewer.workshop),
-        create=create, fresh=lambda: VisionForm(workshop=viewer.workshop),
-        partial="phases/vision.html#vision_form", form_name="vision_form",
-        back=vision_back(viewer), phase=Phase.VISION,
+        request,
+        viewer,
+        VisionForm(request.POST, workshop=viewer.workshop),
+        create=create,
+        fresh=lambda: VisionForm(workshop=viewer.workshop),
+        partial="phases/vision.html#vision_form",
+        form_name="vision_form",
+        back=vision_back(viewer),
+        phase=Phase.VISION,
     )
 
 
@@ -165,12 +187,20 @@ def vision_edit(request, viewer, item_id):
         "sdgs": sorted(form.cleaned_data["sdgs"]),
     }
     updated = Vision.objects.filter(pk=vision.pk, version=form.cleaned_data["version"]).update(
-        statement=after["statement"], target_year=after["target_year"],
-        version=F("version") + 1, updated_at=timezone.now(),
+        statement=after["statement"],
+        target_year=after["target_year"],
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
     if not updated:
         return conflict(
-            request, viewer, current, form, "vision", yours=after["statement"], theirs=current.statement,
+            request,
+            viewer,
+            current,
+            form,
+            "vision",
+            yours=after["statement"],
+            theirs=current.statement,
             form_kwargs={"workshop": viewer.workshop},
         )
     current.set_sdgs(after["sdgs"])
@@ -184,7 +214,13 @@ def vision_delete(request, viewer, item_id):
     vision = item_of(Vision, viewer, item_id, to_change=True)
     if vision.status == VisionStatus.ADOPTED or vision.targets.exists():
         raise Refused(_("The adopted vision and its targets stay; adopt another one instead."), 409)
-    record(viewer, VISION_DELETED, vision, summary=vision.statement, changes={"statement": [vision.statement, None]})
+    record(
+        viewer,
+        VISION_DELETED,
+        vision,
+        summary=vision.statement,
+        changes={"statement": [vision.statement, None]},
+    )
     vision.delete()
     return done(request, vision_back(viewer))
 
@@ -225,7 +261,10 @@ def vision_adopt(request, viewer, item_id):
     if vision.status != VisionStatus.ADOPTED:
         vision.adopt()
         record(
-            viewer, VISION_ADOPTED, vision, summary=vision.statement,
+            viewer,
+            VISION_ADOPTED,
+            vision,
+            summary=vision.statement,
             changes={"status": [None, VisionStatus.ADOPTED], "touches": {"vision": previous}},
         )
     return done(request, vision_back(viewer, vision))
@@ -242,7 +281,13 @@ def vision_history(request, pk, item_id):
     )
     for entry in entries:
         entry.change_rows = history_rows(entry.changes)
-    context = {"workshop": viewer.workshop, "viewer": viewer, "item": vision, "entries": entries, "kind": "vision"}
+    context = {
+        "workshop": viewer.workshop,
+        "viewer": viewer,
+        "item": vision,
+        "entries": entries,
+        "kind": "vision",
+    }
     if request.htmx:
         return render(request, "phases/history.html#history", context)
     return render(request, "phases/history.html", context)
@@ -287,10 +332,15 @@ def target_add(request, viewer):
         record(viewer, TARGET_ADDED, target, summary=target.indicator)
 
     return added(
-        request, viewer, TargetForm(request.POST, workshop=workshop, instance=Target(workshop=workshop, vision=adopted)),
-        create=create, fresh=lambda: TargetForm(workshop=workshop),
-        partial="phases/vision.html#target_form", form_name="target_form",
-        back=vision_back(viewer) + "#adopted-vision", phase=Phase.VISION,
+        request,
+        viewer,
+        TargetForm(request.POST, workshop=workshop, instance=Target(workshop=workshop, vision=adopted)),
+        create=create,
+        fresh=lambda: TargetForm(workshop=workshop),
+        partial="phases/vision.html#target_form",
+        form_name="target_form",
+        back=vision_back(viewer) + "#adopted-vision",
+        phase=Phase.VISION,
     )
 
 
@@ -299,7 +349,10 @@ def target_delete(request, viewer, item_id):
     target = item_of(Target, viewer, item_id)
     issues = list(target.issues.values_list("pk", flat=True))
     record(
-        viewer, TARGET_DELETED, target, summary=target.indicator,
+        viewer,
+        TARGET_DELETED,
+        target,
+        summary=target.indicator,
         changes={"indicator": [target.indicator, None], "touches": {"issue": issues}},
     )
     target.delete()

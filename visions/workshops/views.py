@@ -81,7 +81,12 @@ def workshop_create(request):
             workshop = form.save()
             workshop.facilitators.add(request.user)
             join_as_facilitator(workshop, request.user)
-            record(Viewer.of_facilitator(workshop, request.user), WORKSHOP_CREATED, workshop, summary=workshop.title)
+            record(
+                Viewer.of_facilitator(workshop, request.user),
+                WORKSHOP_CREATED,
+                workshop,
+                summary=workshop.title,
+            )
         messages.success(request, _("Workshop created. Share the join code with the participants."))
         return redirect(workshop)
     return render(request, "visions/workshop_form.html", {"form": form, "workshop": None})
@@ -118,9 +123,10 @@ def workshop_rotate_code(request, pk):
         return render(
             request, "visions/workshop_detail.html#join_code", {"workshop": workshop, "rotated": True}
         )
-    messages.success(request, _("New join code: %(code)s. The old code no longer works.") % {
-        "code": workshop.display_join_code
-    })
+    messages.success(
+        request,
+        _("New join code: %(code)s. The old code no longer works.") % {"code": workshop.display_join_code},
+    )
     return redirect(workshop)
 
 
