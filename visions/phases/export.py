@@ -143,24 +143,21 @@ def workshop_export_pdf(request, pk):
     return attachment(pdf, "application/pdf", download_name(workshop, "roadmap.pdf"))
 
 
+def csv_download(request, pk, table, suffix):
+    """One CSV table of the workshop, without what a facilitator hid."""
+    workshop = viewer_for(request, pk).workshop
+    content = table(load_snapshot(workshop).without_hidden())
+    return attachment(content, "text/csv; charset=utf-8", download_name(workshop, suffix))
+
+
 @require_GET
 def workshop_export_issues_csv(request, pk):
-    workshop = viewer_for(request, pk).workshop
-    return attachment(
-        issues_csv(load_snapshot(workshop).without_hidden()),
-        "text/csv; charset=utf-8",
-        download_name(workshop, "issues.csv"),
-    )
+    return csv_download(request, pk, issues_csv, "issues.csv")
 
 
 @require_GET
 def workshop_export_actions_csv(request, pk):
-    workshop = viewer_for(request, pk).workshop
-    return attachment(
-        actions_csv(load_snapshot(workshop).without_hidden()),
-        "text/csv; charset=utf-8",
-        download_name(workshop, "actions.csv"),
-    )
+    return csv_download(request, pk, actions_csv, "actions.csv")
 
 
 @require_GET
