@@ -626,3 +626,14 @@ def test_live_poll_ignores_changes_the_roadmap_does_not_show(facilitator_client,
     assert facilitator_client.get(poll, **HTMX).status_code == 204
     record(someone, ACTION_PROGRESS, action, summary="moved on")
     assert facilitator_client.get(poll, **HTMX).status_code == 200
+
+
+def test_a_representatives_live_redraw_keeps_their_progress_form(representative, workshop, action):
+    """The builder's region is redrawn for its viewer: an owner's representative keeps their controls."""
+    progress_url = url("roadmap_action_progress", workshop, action.pk)
+    poll = poll_url_of(representative.get(url("roadmap", workshop)))
+    someone = Viewer.of_participant(ParticipantFactory(workshop=workshop))
+    record(someone, ACTION_EDITED, action, summary="someone else")
+    response = representative.get(poll, **HTMX)
+    assert response.status_code == 200
+    assert f'action="{progress_url}"' in response.content.decode()

@@ -109,6 +109,12 @@ class Viewer:
     def is_observer(self):
         return not self.is_facilitator and self.role == Role.OBSERVER
 
+    def with_participant(self):
+        """This viewer with its participant row loaded (a poll's viewer comes from its token alone)."""
+        if self.participant is None and self.participant_id is not None:
+            self.participant = Participant.objects.filter(pk=self.participant_id).first()
+        return self
+
     @property
     def stakeholder_id(self):
         return self.participant.stakeholder_id if self.participant is not None else None

@@ -199,9 +199,9 @@ class RoadmapBuilderBoard(Board):
         )
 
     def delta(self, viewer, changes, context):
-        # Which actions the viewer may edit shows in the region: it is this viewer's own.
         delta_workshop(viewer, context)
-        context.update(roadmap_context(viewer, context.get("page_query", {})))
+        # Which actions the viewer may change depends on the organisation they speak for.
+        context.update(roadmap_context(viewer.with_participant(), context.get("page_query", {})))
         return [Fragment("roadmap/roadmap.html#live", personal=True)]
 
 
