@@ -43,7 +43,8 @@ def with_unit(value, unit):
 def nice_ticks(low, high, wanted=4):
     """Round tick values from at or below `low` to at or above `high` (low < high)."""
     raw_step = (high - low) / max(wanted, 1)
-    magnitude = 10 ** math.floor(math.log10(raw_step))
+    # A float power: an int one (10 ** 307) overflows when it meets a float later.
+    magnitude = 10.0 ** math.floor(math.log10(raw_step))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
     first = math.floor(low / step + 1e-9)
     last = math.ceil(high / step - 1e-9)
@@ -164,13 +165,21 @@ def value_ticks(values):
     """Round ticks around every value to draw, or None when the values cannot be scaled onto a plot."""
     low, high = min(values), max(values)
     if not all(math.isfinite(v) for v in values) or not math.isfinite((high - low) * 1.5):
-        # Values near the float limit (allowed, if odd) cannot be scaled onto a plot.
+        # Values near the float limit cannot be scaled onto a plot.
         return None
     if math.isclose(low, high):
         spread = abs(low) * 0.1 or 1.0
         low, high = low - spread, high + spread
     margin = (high - low) * 0.05
-    return nice_ticks(low - margin, high + margin)
+    try:
+        ticks = nice_ticks(low - margin, high + margin)
+    except (ArithmeticError, ValueError):
+        return None
+    span = ticks[-1] - ticks[0] if ticks else 0
+    # Too small a spread (near the smallest floats) or too large: no scale to draw it on.
+    if not (math.isfinite(span) and span > 0 and len(ticks) <= 12) or not all(math.isfinite(t) for t in ticks):
+        return None
+    return ticks
 
 
 def chart_frame(target_row, points, trend_line, width, height):
