@@ -1,5 +1,7 @@
 import csv
 import io
+import unicodedata
+import urllib.parse
 
 import pytest
 from django.urls import reverse
@@ -213,3 +215,26 @@ def test_contributions_a_facilitator_hid_stay_out_of_the_documents(facilitator_c
     assert "介護職員の離職率が高い" in str(issues) and "介護職員の離職率が高い" in document
     for output in (str(issues), str(actions), document):
         assert "Spam issue" not in output
+
+
+def test_a_bidi_override_in_the_title_does_not_disguise_the_download_name(facilitator_client, facilitator):
+    # Finding 8: "Plan\u202efdp.exe" would read as "Planexe.pdf" in a download list.
+    workshop = WorkshopFactory(title="Plan\u202efdp.exe\u200b\u2066x\u2069\x07", facilitators=[facilitator])
+
+    for name in ("workshop_export_issues_csv", "workshop_export_actions_csv"):
+        disposition = facilitator_client.get(url(name, workshop))["Content-Disposition"]
+        sent = urllib.parse.unquote(disposition.split("''", 1)[1]) if "''" in disposition else disposition
+        assert not any(unicodedata.category(ch)[0] == "C" for ch in sent)
+        assert "Planfdp.exex" in sent
+
+
+@pytest.mark.parametrize("formula", ["＝1+1", "＋1", "－1", "＠SUM(A1)", "=1+1"])
+def test_full_width_formula_characters_are_neutralised_in_csv_cells(facilitator_client, workshop, formula):
+    workshop.language = "en"
+    workshop.save()
+    IssueFactory(workshop=workshop, title=formula, description=formula)
+
+    rows = read_csv(facilitator_client.get(url("workshop_export_issues_csv", workshop)))
+
+    record = dict(zip(rows[0], rows[1]))
+    assert record["Issue"] == "'" + formula and record["Description"] == "'" + formula

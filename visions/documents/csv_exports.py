@@ -7,6 +7,7 @@ Column headers are in the workshop's language, as in the PDF.
 
 import csv
 import io
+import unicodedata
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,13 +17,15 @@ from visions.documents.findings import action_rows
 
 BOM = "\ufeff"
 # A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Their full-width forms (＝＋－＠) too: some spreadsheet programs, Japanese ones in particular, read them alike.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_text(value):
     """User text as a literal cell: a leading formula character is neutralised with an apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    formula = text.startswith(FORMULA_STARTS) or unicodedata.normalize("NFKC", text[:1]) in FORMULA_STARTS
+    return "'" + text if formula else text
 
 
 def number(value, places=2):

@@ -6,6 +6,7 @@ hidden contributions and each person's own votes and scores: facilitators only.
 """
 
 import re
+import unicodedata
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -111,9 +112,16 @@ BOARD = register(ExportBoard())
 UNSAFE_FILENAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
+def visible_characters(text):
+    """Text without control, format (bidi overrides such as U+202E, zero-width) and separator characters."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp"))
+
+
 def download_name(workshop, suffix):
     """The workshop's title as a file name, Japanese kept (sent as RFC 6266 filename*)."""
-    title = UNSAFE_FILENAME_CHARACTERS.sub("_", workshop.title).strip(" ._") or f"workshop-{workshop.pk}"
+    # A bidi override would show "roadmap.pdf" as something else in a download list.
+    title = UNSAFE_FILENAME_CHARACTERS.sub("_", visible_characters(workshop.title)).strip(" ._")
+    title = title or f"workshop-{workshop.pk}"
     return f"{title[:80]} {suffix}"
 
 
