@@ -64,19 +64,32 @@ if [ ! -x .venv/bin/python ] || ! suitable .venv/bin/python; then
   "$py" -m venv .venv
 fi
 
-req=requirements.txt
-$dev && req=requirements-dev.txt
-# One stamp per requirements file and content: switching between run and test installs nothing.
-stamp=".venv/.installed-$req-$(cat requirements.txt "$req" | sha1sum | cut -c1-12)"
+# The pinned packages are read from pyproject.toml ([project] dependencies, and with --dev the
+# [dependency-groups] dev list): the same list for uv and for pip, no build of the project needed.
+packages=$(.venv/bin/python - "$dev" <<'PY'
+import sys, tomllib
+with open("pyproject.toml", "rb") as f:
+    project = tomllib.load(f)
+wanted = list(project["project"]["dependencies"])
+if sys.argv[1] == "true":
+    wanted += project["dependency-groups"]["dev"]
+print("\n".join(wanted))
+PY
+)
+kind=app
+$dev && kind=dev
+# One stamp per list and content: running the same set-up again installs nothing.
+stamp=".venv/.installed-$kind-$(printf '%s' "$packages" | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
-  say "installing Python packages from $req"
+  say "installing the Python packages pyproject.toml lists ($kind)"
+  mapfile -t wanted_packages <<<"$packages"
   .venv/bin/python -m pip install -q --disable-pip-version-check uv==0.13.8 >/dev/null 2>&1 || true
   if [ -x .venv/bin/uv ]; then
-    .venv/bin/uv pip install -q --python .venv/bin/python -r "$req"
+    .venv/bin/uv pip install -q --python .venv/bin/python "${wanted_packages[@]}"
   else
-    .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+    .venv/bin/python -m pip install -q --disable-pip-version-check "${wanted_packages[@]}"
   fi
-  rm -f ".venv/.installed-$req-"* && touch "$stamp"
+  rm -f ".venv/.installed-$kind-"* && touch "$stamp"
 fi
 
 # --- translations -----------------------------------------------------------
