@@ -133,7 +133,7 @@ def _voted_issues(scale, rng, text, keys, themes, gap_issues):
     issues = [
         {
             "key": f"i{n}",
-            "title": text(f"{TOPICS[n % len(TOPICS)]} — 課題 {n + 1}"),
+            "title": text(f"{TOPICS[n % len(TOPICS)]} — 課題 {n + 1}", 200),
             "description": text(DESCRIPTION if n % 2 else ""),
             "theme": themes[n % len(themes)],
             "author": keys[n % len(keys)],
@@ -155,7 +155,7 @@ def _roadmap(scale, rng, text, workshop, stakeholders, issue_keys):
     base_year, target_year = workshop["base_year"], workshop["target_year"]
     span = target_year - base_year
     milestones = [
-        {"key": f"m{year}", "year": year, "title": text(f"{year}年までに: {rng.choice(TOPICS)}")}
+        {"key": f"m{year}", "year": year, "title": text(f"{year}年までに: {rng.choice(TOPICS)}", 200)}
         for year in (base_year + 4, base_year + span // 2, target_year)
     ]
     actions = []
@@ -163,7 +163,7 @@ def _roadmap(scale, rng, text, workshop, stakeholders, issue_keys):
         start = base_year + rng.randint(0, span - 2)
         actions.append({
             "key": f"a{n}",
-            "title": text(f"{TOPICS[(n * 3) % len(TOPICS)]} {n + 1}"),
+            "title": text(f"{TOPICS[(n * 3) % len(TOPICS)]} {n + 1}", 200),
             "description": text(DESCRIPTION if n % 3 == 0 else ""),
             "start_year": start,
             "end_year": min(target_year, start + rng.choice([1, 2, 4, 6])),

@@ -127,6 +127,12 @@ VALUE_CASES = [
      lambda w: Workshop.objects.bulk_create([Workshop(title="Copy", base_year=2026, target_year=2050,
                                                       join_code=w.workshop.join_code)]),
      ["join_code"]),
+    ("workshop dot budget 101", lambda w: update(w.workshop, dot_budget=101), ["workshop_dot_budget_range"]),
+    ("workshop priority count 1001", lambda w: update(w.workshop, priority_count=1001),
+     ["workshop_priority_count_range"]),
+    ("workshop timer over 4 hours", lambda w: update(w.workshop, timer_remaining=240 * 60 + 1),
+     ["workshop_timer_range"]),
+    ("workshop theme 5001 characters", lambda w: update(w.workshop, theme="x" * 5001), ["workshop_theme_length"]),
     # stakeholder
     ("stakeholder sector", lambda w: update(w.stakeholder, sector="military"), ["stakeholder_sector_valid"]),
     ("stakeholder sector empty", lambda w: update(w.stakeholder, sector=""), ["stakeholder_sector_valid"]),
@@ -139,6 +145,8 @@ VALUE_CASES = [
     # vision
     ("vision target year 1899", lambda w: update(w.vision, target_year=1899), ["vision_target_year_range"]),
     ("vision target year 2301", lambda w: update(w.vision, target_year=2301), ["vision_target_year_range"]),
+    ("vision statement 2001 characters", lambda w: update(w.vision, statement="長" * 2001),
+     ["vision_statement_length"]),
     ("vision status", lambda w: update(w.vision, status="rejected"), ["vision_status_valid"]),
     ("vision statement empty", lambda w: update(w.vision, statement=""), ["vision_statement_present"]),
     ("second adopted vision by update", lambda w: update(w.proposed, status="adopted"),
@@ -161,21 +169,27 @@ VALUE_CASES = [
     ("target direction", lambda w: update(w.target, direction="sideways"), ["target_direction_valid"]),
     ("target indicator empty", lambda w: update(w.target, indicator=""), ["target_indicator_present"]),
     ("target value NaN", lambda w: update(w.target, target_value=NAN),
-     ["target_value_finite", "visions_target.target_value"]),
-    ("target value +inf", lambda w: update(w.target, target_value=INF), ["target_value_finite"]),
-    ("target value -inf", lambda w: update(w.target, target_value=-INF), ["target_value_finite"]),
+     ["target_value_bounded", "visions_target.target_value"]),
+    ("target value +inf", lambda w: update(w.target, target_value=INF), ["target_value_bounded"]),
+    ("target value -inf", lambda w: update(w.target, target_value=-INF), ["target_value_bounded"]),
     ("target value NaN by bulk_create",
      lambda w: Target.objects.bulk_create([Target(workshop=w.workshop, vision=w.vision, indicator="x",
                                                   direction="increase", target_value=NAN, target_year=2050)]),
-     ["target_value_finite", "visions_target.target_value"]),
+     ["target_value_bounded", "visions_target.target_value"]),
+    ("target value beyond 10^15", lambda w: update(w.target, target_value=1.0000001e15), ["target_value_bounded"]),
+    ("target value 1e308", lambda w: update(w.target, target_value=-1e308), ["target_value_bounded"]),
     # assessment
     ("assessment value NaN", lambda w: update(w.assessment, value=NAN),
-     ["assessment_value_finite", "visions_assessment.value"]),
-    ("assessment value +inf", lambda w: update(w.assessment, value=INF), ["assessment_value_finite"]),
-    ("assessment value -inf", lambda w: update(w.assessment, value=-INF), ["assessment_value_finite"]),
+     ["assessment_value_bounded", "visions_assessment.value"]),
+    ("assessment value +inf", lambda w: update(w.assessment, value=INF), ["assessment_value_bounded"]),
+    ("assessment value -inf", lambda w: update(w.assessment, value=-INF), ["assessment_value_bounded"]),
     ("assessment value inf by create",
      lambda w: Assessment.objects.create(target=w.target, value=INF, as_of=datetime.date(2025, 1, 1)),
-     ["assessment_value_finite"]),
+     ["assessment_value_bounded"]),
+    ("assessment value 1e308", lambda w: update(w.assessment, value=1e308), ["assessment_value_bounded"]),
+    ("assessment value -1e16", lambda w: update(w.assessment, value=-1e16), ["assessment_value_bounded"]),
+    ("assessment note 5001 characters", lambda w: update(w.assessment, note="x" * 5001),
+     ["assessment_note_length"]),
     ("assessment date 1899", lambda w: update(w.assessment, as_of=datetime.date(1899, 12, 31)),
      ["assessment_as_of_range"]),
     ("assessment date 2301", lambda w: update(w.assessment, as_of=datetime.date(2301, 1, 1)),
@@ -198,8 +212,11 @@ VALUE_CASES = [
                                                 target=w.target)]),
      ["one_derived_issue_per_target", "visions_issue.target_id"]),
     ("issue title empty", lambda w: update(w.issue, title=""), ["issue_title_present"]),
+    ("issue description 5001 characters", lambda w: update(w.issue, description="x" * 5001),
+     ["issue_description_length"]),
     # votes and scores
     ("dots 0", lambda w: update(w.vote, dots=0), ["vote_dots_positive"]),
+    ("dots 101", lambda w: update(w.vote, dots=101), ["vote_dots_range"]),
     ("dots 0 by create",
      lambda w: IssueVote.objects.create(issue=w.issue, participant=w.other_participant, dots=0),
      ["vote_dots_positive"]),
@@ -218,6 +235,8 @@ VALUE_CASES = [
     ("milestone year 1899", lambda w: update(w.milestone, year=1899), ["milestone_year_range"]),
     ("milestone year 2301", lambda w: update(w.milestone, year=2301), ["milestone_year_range"]),
     ("milestone title empty", lambda w: update(w.milestone, title=""), ["milestone_title_present"]),
+    ("milestone description 5001 characters", lambda w: update(w.milestone, description="x" * 5001),
+     ["milestone_description_length"]),
     # action
     ("action start 1899", lambda w: update(w.action, start_year=1899), ["action_start_year_range"]),
     ("action start 2301", lambda w: update(w.action, start_year=2301, end_year=2300),
@@ -233,6 +252,8 @@ VALUE_CASES = [
     ("action progress 101", lambda w: update(w.action, progress=101), ["action_progress_range"]),
     ("action progress -1", lambda w: update(w.action, progress=-1), ["progress"]),
     ("action title empty", lambda w: update(w.action, title=""), ["action_title_present"]),
+    ("action description 5001 characters", lambda w: update(w.action, description="x" * 5001),
+     ["action_description_length"]),
     # roadmap links
     ("owner repeated",
      lambda w: ActionOwner.objects.bulk_create([ActionOwner(action=w.action, stakeholder=w.stakeholder)]),
@@ -273,7 +294,7 @@ def test_every_model_constraint_has_a_case():
 
 
 def test_a_refused_write_changes_nothing(here):
-    with refused("target_value_finite", "visions_target.target_value"):
+    with refused("target_value_bounded", "visions_target.target_value"):
         update(here.target, target_value=NAN)
 
     here.target.refresh_from_db()
@@ -286,8 +307,12 @@ def test_the_boundaries_themselves_are_allowed(here):
     update(here.score, impact=5, feasibility=1)
     update(here.goal, goal=17)
     update(here.vote, dots=1)
-    update(here.target, target_value=-1e308)
-    update(here.assessment, as_of=datetime.date(2300, 12, 31), value=1e308)
+    update(here.target, target_value=-1e15)
+    update(here.assessment, as_of=datetime.date(2300, 12, 31), value=1e15)
+    update(here.workshop, dot_budget=100, priority_count=1000, timer_remaining=240 * 60, theme="x" * 5000)
+    update(here.vote, dots=100)
+    update(here.vision, statement="x" * 2000)
+    update(here.issue, description="x" * 5000)
 
     assert Action.objects.get(pk=here.action.pk).progress == 100
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +21,16 @@ from django.utils.translation import pgettext, pgettext_lazy
 MIN_YEAR = 1900
 MAX_YEAR = 2300
 MAX_FINITE = sys.float_info.max
+# Every number a person types (target and assessment values) lies within ±MAX_VALUE: enough for a
+# country's budget in yen, small enough that every derived number, chart and sum stays finite.
+MAX_VALUE = 10.0**15
+MAX_DOTS = 100  # a participant's dots (the budget the console allows)
+MAX_PRIORITY_COUNT = 1000
+MAX_TIMER_SECONDS = 240 * 60
+# Text lengths: a title fits a line, a statement or description a few paragraphs.
+TITLE_LENGTH = 200
+STATEMENT_LENGTH = 2000
+DESCRIPTION_LENGTH = 5000
 
 # Crockford's base32: no I, L, O or U, so a code read aloud is not misheard.
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -43,9 +55,14 @@ def year_in_range(field):
     return Q(**{f"{field}__gte": MIN_YEAR}) & Q(**{f"{field}__lte": MAX_YEAR})
 
 
-def finite(field):
+def bounded(field):
     # NaN fails both comparisons on SQLite (stored as NULL) and PostgreSQL (NaN sorts above all).
-    return Q(**{f"{field}__gte": -MAX_FINITE}) & Q(**{f"{field}__lte": MAX_FINITE})
+    return Q(**{f"{field}__gte": -MAX_VALUE}) & Q(**{f"{field}__lte": MAX_VALUE})
+
+
+def at_most(field, length, name):
+    """The database's own limit on a text column's length (a TextField's max_length is only the form's)."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), length), name=name)
 
 
 def in_choices(field, choices_class, allow_blank=False):
@@ -88,8 +105,8 @@ class WorkshopQuerySet(models.QuerySet):
 
 
 class Workshop(models.Model):
-    title = models.CharField(_("title"), max_length=200)
-    theme = models.TextField(_("theme"), blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
+    theme = models.TextField(_("theme"), blank=True, max_length=DESCRIPTION_LENGTH)
     region = models.CharField(_("region"), max_length=200, blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.JAPANESE
@@ -113,6 +130,8 @@ class Workshop(models.Model):
     # running = ends_at set; paused = remaining seconds set; neither = no timer.
     timer_ends_at = models.DateTimeField(null=True, blank=True)
     timer_remaining = models.PositiveIntegerField(null=True, blank=True)
+    # The settings' version (title, theme, years, …): a stale edit of them answers 409.
+    version = models.PositiveIntegerField(default=1)
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )
@@ -133,6 +152,14 @@ class Workshop(models.Model):
             models.CheckConstraint(condition=in_choices("language", Language), name="workshop_language_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="workshop_title_present"),
             models.CheckConstraint(condition=Q(dot_budget__gte=0), name="workshop_dot_budget_nonnegative"),
+            models.CheckConstraint(condition=Q(dot_budget__lte=MAX_DOTS), name="workshop_dot_budget_range"),
+            models.CheckConstraint(
+                condition=Q(priority_count__lte=MAX_PRIORITY_COUNT), name="workshop_priority_count_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(timer_remaining__lte=MAX_TIMER_SECONDS), name="workshop_timer_range"
+            ),
+            at_most("theme", DESCRIPTION_LENGTH, "workshop_theme_length"),
         ]
 
     def __str__(self):
@@ -201,7 +228,7 @@ class WorkshopOwned(models.Model):
 
 class Stakeholder(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="stakeholders")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=TITLE_LENGTH)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     discipline = models.CharField(_("discipline"), max_length=200, blank=True)
 
@@ -263,7 +290,7 @@ class VisionStatus(models.TextChoices):
 
 class Vision(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="visions")
-    statement = models.TextField(_("vision statement"))
+    statement = models.TextField(_("vision statement"), max_length=STATEMENT_LENGTH)
     target_year = models.PositiveSmallIntegerField(_("target year"))
     status = models.CharField(
         _("status"), max_length=20, choices=VisionStatus.choices, default=VisionStatus.PROPOSED
@@ -287,6 +314,7 @@ class Vision(WorkshopOwned):
             models.CheckConstraint(condition=year_in_range("target_year"), name="vision_target_year_range"),
             models.CheckConstraint(condition=in_choices("status", VisionStatus), name="vision_status_valid"),
             models.CheckConstraint(condition=~Q(statement=""), name="vision_statement_present"),
+            at_most("statement", STATEMENT_LENGTH, "vision_statement_length"),
             models.UniqueConstraint(
                 fields=["workshop"],
                 condition=Q(status="adopted"),
@@ -379,7 +407,7 @@ class Target(WorkshopOwned):
         constraints = [
             models.CheckConstraint(condition=year_in_range("target_year"), name="target_year_range"),
             models.CheckConstraint(condition=in_choices("direction", Direction), name="target_direction_valid"),
-            models.CheckConstraint(condition=finite("target_value"), name="target_value_finite"),
+            models.CheckConstraint(condition=bounded("target_value"), name="target_value_bounded"),
             models.CheckConstraint(condition=~Q(indicator=""), name="target_indicator_present"),
         ]
 
@@ -425,7 +453,7 @@ class Assessment(models.Model):
     value = models.FloatField(_("value"))
     as_of = models.DateField(_("as of"))
     source = models.CharField(_("source (link or citation)"), max_length=1000, blank=True)
-    note = models.TextField(_("evidence note"), blank=True)
+    note = models.TextField(_("evidence note"), blank=True, max_length=DESCRIPTION_LENGTH)
     author = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
     )
@@ -434,7 +462,8 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["as_of", "id"]
         constraints = [
-            models.CheckConstraint(condition=finite("value"), name="assessment_value_finite"),
+            models.CheckConstraint(condition=bounded("value"), name="assessment_value_bounded"),
+            at_most("note", DESCRIPTION_LENGTH, "assessment_note_length"),
             models.CheckConstraint(
                 condition=Q(as_of__gte="1900-01-01") & Q(as_of__lte="2300-12-31"),
                 name="assessment_as_of_range",
@@ -458,7 +487,7 @@ class Assessment(models.Model):
 
 class Theme(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="themes")
-    name = models.CharField(_("theme"), max_length=200)
+    name = models.CharField(_("theme"), max_length=TITLE_LENGTH)
 
     class Meta:
         ordering = ["name", "id"]
@@ -485,8 +514,8 @@ class IssueQuerySet(models.QuerySet):
 
 class Issue(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="issues")
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_LENGTH)
     origin = models.CharField(
         _("origin"), max_length=20, choices=IssueOrigin.choices, default=IssueOrigin.PARTICIPANT
     )
@@ -521,6 +550,7 @@ class Issue(WorkshopOwned):
                 fields=["target"], condition=Q(origin="derived"), name="one_derived_issue_per_target"
             ),
             models.CheckConstraint(condition=~Q(title=""), name="issue_title_present"),
+            at_most("description", DESCRIPTION_LENGTH, "issue_description_length"),
         ]
 
     def __str__(self):
@@ -543,6 +573,7 @@ class IssueVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "participant"], name="one_vote_row_per_participant"),
             models.CheckConstraint(condition=Q(dots__gte=1), name="vote_dots_positive"),
+            models.CheckConstraint(condition=Q(dots__lte=MAX_DOTS), name="vote_dots_range"),
         ]
 
     def save(self, *args, **kwargs):
@@ -578,8 +609,8 @@ class IssueScore(models.Model):
 class Milestone(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="milestones")
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("what must be true by then"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("what must be true by then"), max_length=TITLE_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_LENGTH)
     # A participant's proposal waits, unaccepted, until the facilitator accepts it.
     accepted = models.BooleanField(_("accepted"), default=True)
     proposed_by = models.ForeignKey(
@@ -594,6 +625,7 @@ class Milestone(WorkshopOwned):
         constraints = [
             models.CheckConstraint(condition=year_in_range("year"), name="milestone_year_range"),
             models.CheckConstraint(condition=~Q(title=""), name="milestone_title_present"),
+            at_most("description", DESCRIPTION_LENGTH, "milestone_description_length"),
         ]
 
     def __str__(self):
@@ -609,8 +641,8 @@ class ActionStatus(models.TextChoices):
 
 class Action(WorkshopOwned):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
+    description = models.TextField(_("description"), blank=True, max_length=DESCRIPTION_LENGTH)
     owners = models.ManyToManyField(Stakeholder, through="ActionOwner", related_name="actions", blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"))
     end_year = models.PositiveSmallIntegerField(_("end year"))
@@ -642,6 +674,7 @@ class Action(WorkshopOwned):
             models.CheckConstraint(condition=in_choices("status", ActionStatus), name="action_status_valid"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_range"),
             models.CheckConstraint(condition=~Q(title=""), name="action_title_present"),
+            at_most("description", DESCRIPTION_LENGTH, "action_description_length"),
         ]
 
     def __str__(self):

@@ -257,5 +257,5 @@ def test_the_derived_issue_of_a_target_with_the_longest_indicator_fits_its_title
     target = TargetFactory(indicator="長" * 300)
     AssessmentFactory(target=target)
     issue = Issue.objects.get(target=target)
-    assert len(issue.title) == 300
+    assert len(issue.title) == 200
     assert issue.title.endswith("長")

@@ -18,6 +18,9 @@ from visions.documents.workshop_file import (
 )
 
 
+RANGE = "must be a number from -1,000,000,000,000,000 to 1,000,000,000,000,000"
+
+
 def full_document():
     """A workshop that uses every part of FORMAT.md, with keys an export would not choose."""
     return {
@@ -369,7 +372,9 @@ def test_sdgs(sdgs, place, message):
         ({"issues__1__votes__0__dots": 0}, "issues[1].votes[0].dots", "from 1 to"),
         ({"issues__1__votes__0__dots": 1.5}, "issues[1].votes[0].dots", "from 1 to"),
         ({"issues__1__votes__0__dots": True}, "issues[1].votes[0].dots", "from 1 to"),
-        ({"issues__1__votes__0__dots": 40000}, "issues[1].votes[0].dots", "from 1 to 32767"),
+        ({"issues__1__votes__0__dots": 101}, "issues[1].votes[0].dots", "from 1 to 100"),
+        ({"workshop__dot_budget": 101}, "workshop.dot_budget", "from 0 to 100"),
+        ({"workshop__priority_count": 1001}, "workshop.priority_count", "from 0 to 1000"),
         ({"issues__1__scores__0__impact": 0}, "issues[1].scores[0].impact", "from 1 to 5"),
         ({"issues__1__scores__0__impact": 6}, "issues[1].scores[0].impact", "from 1 to 5"),
         ({"issues__1__scores__1__feasibility": 6}, "issues[1].scores[1].feasibility", "from 1 to 5"),
@@ -404,13 +409,16 @@ def test_as_of_is_an_iso_date(as_of, message):
     [
         ({"targets__0__target_value": "90"}, "targets[0].target_value", "must be a number"),
         ({"targets__0__target_value": True}, "targets[0].target_value", "must be a number"),
-        ({"targets__0__target_value": float("inf")}, "targets[0].target_value", "finite"),
-        ({"assessments__0__value": float("nan")}, "assessments[0].value", "finite"),
-        ({"assessments__0__value": 10**400}, "assessments[0].value", "finite"),
+        ({"targets__0__target_value": float("inf")}, "targets[0].target_value", RANGE),
+        ({"assessments__0__value": float("nan")}, "assessments[0].value", RANGE),
+        ({"assessments__0__value": 10**400}, "assessments[0].value", RANGE),
+        # Finding 1: as the forms and the database, no further than ±10^15.
+        ({"targets__1__target_value": 1e308}, "targets[1].target_value", RANGE),
+        ({"assessments__2__value": -1.0000001e15}, "assessments[2].value", RANGE),
         ({"assessments__0__value": [72.5]}, "assessments[0].value", "must be a number"),
     ],
 )
-def test_numbers_are_finite(changes, place, message):
+def test_numbers_are_finite_and_within_the_bound(changes, place, message):
     assert_refused(changed(**changes), place, message)
 
 
@@ -494,11 +502,20 @@ def test_an_action_cannot_depend_on_itself():
         ({"participants__0__display_name": "名" * 101}, "participants[0].display_name", "at most 100"),
         ({"assessments__0__source": "x" * 1001}, "assessments[0].source", "at most 1000"),
         ({"issues__0__theme": "x" * 201}, "issues[0].theme", "at most 200"),
+        # Finding 5: every text has a limit, named where it stands.
+        ({"issues__2__description": "x" * 5001}, "issues[2].description", "at most 5000 characters"),
+        ({"issues__1__title": "x" * 201}, "issues[1].title", "at most 200 characters"),
+        ({"visions__0__statement": "x" * 2001}, "visions[0].statement", "at most 2000 characters"),
+        ({"workshop__theme": "x" * 5001}, "workshop.theme", "at most 5000 characters"),
+        ({"assessments__0__note": "x" * 5001}, "assessments[0].note", "at most 5000 characters"),
+        ({"milestones__0__description": "x" * 5001}, "milestones[0].description", "at most 5000"),
+        ({"actions__1__description": "x" * 5001}, "actions[1].description", "at most 5000"),
+        ({"actions__1__title": "x" * 201}, "actions[1].title", "at most 200"),
         ({"actions__0__description": "a\x00b"}, "actions[0].description", "NUL"),
         ({"visions__0__statement": "\ud800"}, "visions[0].statement", "valid Unicode"),
     ],
 )
-def test_strings_the_database_would_refuse(changes, place, message):
+def test_no_size_limit_on_text_is_closed_in_the_workshop_file(changes, place, message):
     assert_refused(changed(**changes), place, message)
 
 

@@ -299,7 +299,7 @@ def test_a_dependency_without_a_cycle_is_saved(facilitator_client, workshop, act
     later = ActionFactory(workshop=workshop, title="Later", start_year=2031, end_year=2033)
     response = facilitator_client.post(
         url("roadmap_action_edit", workshop, later.pk),
-        action_data(title="Later", start_year=2031, end_year=2033, depends_on=[action.pk]),
+        action_data(title="Later", start_year=2031, end_year=2033, depends_on=[action.pk], version=1),
     )
     assert response.status_code == 302
     assert list(later.depends_on.all()) == [action]
@@ -322,7 +322,7 @@ def test_facilitator_and_owners_representative_edit(facilitator_client, workshop
     join_as(facilitator_client, ParticipantFactory(workshop=workshop, stakeholder=org))
     response = facilitator_client.post(
         url("roadmap_action_edit", workshop, action.pk),
-        action_data(title="Care hubs, bigger", owners=[org.pk], start_year=2027, end_year=2032),
+        action_data(title="Care hubs, bigger", owners=[org.pk], start_year=2027, end_year=2032, version=1),
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -475,7 +475,7 @@ def test_facilitator_adds_edits_and_deletes_a_milestone(facilitator_client, work
     milestone = Milestone.objects.get(workshop=workshop)
     assert milestone.accepted and milestone.proposed_by is None
     edit = url("roadmap_milestone_edit", workshop, milestone.pk)
-    facilitator_client.post(edit, {"year": 2041, "title": "Robots!"})
+    facilitator_client.post(edit, {"year": 2041, "title": "Robots!", "version": 1})
     milestone.refresh_from_db()
     assert (milestone.year, milestone.title, milestone.version) == (2041, "Robots!", 2)
     facilitator_client.post(url("roadmap_milestone_delete", workshop, milestone.pk))
@@ -637,3 +637,47 @@ def test_a_representatives_live_redraw_keeps_their_progress_form(representative,
     response = representative.get(poll, **HTMX)
     assert response.status_code == 200
     assert f'action="{progress_url}"' in response.content.decode()
+
+
+# --- finding 4: a stale save of an action or a milestone answers 409 ---
+
+
+def test_a_stale_action_save_answers_409_with_the_current_values_and_overwrites_nothing(
+    facilitator_client, workshop, action, org
+):
+    edit = url("roadmap_action_edit", workshop, action.pk)
+    loaded = action.version
+    first = facilitator_client.post(edit, action_data(title="Care hubs in every town", version=loaded))
+    assert first.status_code == 302
+
+    stale = facilitator_client.post(edit, action_data(title="Mobile care vans", version=loaded), **HTMX)
+
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert 'data-testid="conflict"' in page and "Care hubs in every town" in page and "Mobile care vans" in page
+    # The form comes back with what was typed and the current version: saving again is a knowing overwrite.
+    assert f'name="version" value="{loaded + 1}"' in page and 'value="Mobile care vans"' in page
+    action.refresh_from_db()
+    assert (action.title, action.version) == ("Care hubs in every town", loaded + 1)
+    assert Activity.objects.filter(verb="updated", subject_type="action").count() == 1
+    again = facilitator_client.post(edit, action_data(title="Mobile care vans", version=loaded + 1))
+    assert again.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Mobile care vans"
+
+
+def test_a_stale_milestone_save_answers_409_with_the_current_values_and_overwrites_nothing(
+    facilitator_client, workshop
+):
+    milestone = MilestoneFactory(workshop=workshop, year=2040, title="Robots in every care home")
+    edit = url("roadmap_milestone_edit", workshop, milestone.pk)
+    assert 'name="version"' in facilitator_client.get(edit).content.decode()
+    facilitator_client.post(edit, {"year": 2040, "title": "Robots in half the care homes", "version": 1})
+
+    stale = facilitator_client.post(edit, {"year": 2045, "title": "Robots everywhere", "version": 1})
+
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "Robots in half the care homes" in page and "Robots everywhere" in page
+    milestone.refresh_from_db()
+    assert (milestone.year, milestone.title, milestone.version) == (2040, "Robots in half the care homes", 2)

@@ -107,7 +107,7 @@ def test_create_refuses_other_methods(facilitator_client):
 def test_owner_edits_the_workshop(facilitator_client, workshop, facilitator):
     url = reverse("workshop_edit", args=[workshop.pk])
     assert facilitator_client.get(url).status_code == 200
-    response = facilitator_client.post(url, {**VALID, "title": "Awa 2060", "target_year": 2060})
+    response = facilitator_client.post(url, {**VALID, "title": "Awa 2060", "target_year": 2060, "version": 1})
     assert response.status_code == 302
     workshop.refresh_from_db()
     assert (workshop.title, workshop.target_year) == ("Awa 2060", 2060)
@@ -202,3 +202,22 @@ def test_a_participant_of_another_workshop_cannot_rotate(client, workshop):
     join_as(client, ParticipantFactory())
     client.force_login(UserFactory(username="other"))
     assert client.post(reverse("workshop_rotate_code", args=[workshop.pk])).status_code == 404
+
+
+def test_a_stale_settings_save_answers_409_with_the_current_values_and_overwrites_nothing(
+    facilitator_client, workshop
+):
+    # Finding 4: two facilitators edit the settings from the same version; the second save is refused.
+    url = reverse("workshop_edit", args=[workshop.pk])
+    assert 'name="version" value="1"' in facilitator_client.get(url).content.decode()
+    assert facilitator_client.post(url, {**VALID, "title": "Awa 2060", "version": 1}).status_code == 302
+
+    stale = facilitator_client.post(url, {**VALID, "title": "Awa 2070", "region": "Naruto", "version": 1})
+
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert 'data-testid="conflict"' in page and "Awa 2060" in page and "Naruto" in page
+    assert 'name="version" value="2"' in page
+    workshop.refresh_from_db()
+    assert (workshop.title, workshop.region, workshop.version) == ("Awa 2060", "Tokushima", 2)
+    assert Activity.objects.filter(workshop=workshop, verb="updated").count() == 1

@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from visions import sdgs
 from visions.live import PHASES, new_form_key
 from visions.models import (
+    MAX_DOTS,
+    MAX_VALUE,
     MAX_YEAR,
     MIN_YEAR,
+    MAX_TIMER_SECONDS,
+    TITLE_LENGTH,
     Assessment,
     Direction,
     Issue,
@@ -61,10 +65,28 @@ class VersionedForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-def finite_number(value):
-    if value is not None and not math.isfinite(value):
-        raise forms.ValidationError(_("Enter a finite number."))
+def value_range_text():
+    return _("A number from %(low)s to %(high)s.") % {"low": f"{-int(MAX_VALUE):,}", "high": f"{int(MAX_VALUE):,}"}
+
+
+def bounded_number(value):
+    """A value every chart and derived number can handle (the database holds the same bound)."""
+    if value is not None and not (math.isfinite(value) and abs(value) <= MAX_VALUE):
+        raise forms.ValidationError(value_range_text())
     return value
+
+
+# The browser keeps to the range too; the form says it (help text set per request, in its language).
+VALUE_WIDGET = forms.NumberInput(attrs={"min": -int(MAX_VALUE), "max": int(MAX_VALUE), "step": "any"})
+
+
+class ValueRangeHelp:
+    value_fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.value_fields:
+            self.fields[name].help_text = value_range_text()
 
 
 class StakeholderForm(OnceModelForm):
@@ -140,11 +162,17 @@ class VisionEditForm(VersionedForm, VisionForm):
         pass
 
 
-class TargetForm(OnceModelForm):
+class TargetForm(ValueRangeHelp, OnceModelForm):
+    value_fields = ("target_value",)
+
     class Meta:
         model = Target
         fields = ["indicator", "unit", "direction", "target_value", "target_year"]
-        widgets = {"indicator": forms.TextInput(attrs=USER_TEXT), "unit": forms.TextInput(attrs=USER_TEXT)}
+        widgets = {
+            "indicator": forms.TextInput(attrs=USER_TEXT),
+            "unit": forms.TextInput(attrs=USER_TEXT),
+            "target_value": VALUE_WIDGET,
+        }
 
     def __init__(self, *args, workshop, **kwargs):
         self.workshop = workshop
@@ -162,7 +190,7 @@ class TargetForm(OnceModelForm):
         return indicator
 
     def clean_target_value(self):
-        return finite_number(self.cleaned_data["target_value"])
+        return bounded_number(self.cleaned_data["target_value"])
 
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
@@ -170,11 +198,14 @@ class TargetForm(OnceModelForm):
         return year
 
 
-class AssessmentForm(OnceModelForm):
+class AssessmentForm(ValueRangeHelp, OnceModelForm):
+    value_fields = ("value",)
+
     class Meta:
         model = Assessment
         fields = ["value", "as_of", "source", "note"]
         widgets = {
+            "value": VALUE_WIDGET,
             "as_of": forms.DateInput(attrs={"type": "date"}),
             "source": forms.TextInput(attrs=USER_TEXT),
             "note": forms.Textarea(attrs={"rows": 2, **USER_TEXT}),
@@ -182,7 +213,7 @@ class AssessmentForm(OnceModelForm):
         help_texts = {"source": _("A link to the data, or a citation.")}
 
     def clean_value(self):
-        return finite_number(self.cleaned_data["value"])
+        return bounded_number(self.cleaned_data["value"])
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
@@ -214,7 +245,7 @@ class IssueEditForm(VersionedForm, IssueForm):
 class VoteForm(forms.Form):
     """The number of dots the participant wants on the issue (absolute: a repeat changes nothing)."""
 
-    dots = forms.IntegerField(min_value=0, max_value=1000)
+    dots = forms.IntegerField(min_value=0, max_value=MAX_DOTS)
 
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
@@ -254,15 +285,17 @@ class LockForm(forms.Form):
 class TimerForm(forms.Form):
     START, PAUSE, RESET = "start", "pause", "reset"
     action = forms.ChoiceField(choices=[(START, _("Start")), (PAUSE, _("Pause")), (RESET, _("Reset"))])
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=240, required=False)
+    minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=1, max_value=MAX_TIMER_SECONDS // 60, required=False
+    )
 
 
 class DotBudgetForm(forms.Form):
-    dot_budget = forms.IntegerField(label=_("Dots per participant"), min_value=0, max_value=100)
+    dot_budget = forms.IntegerField(label=_("Dots per participant"), min_value=0, max_value=MAX_DOTS)
 
 
 class ThemeForm(OnceForm):
-    name = forms.CharField(label=_("Theme"), max_length=200, widget=forms.TextInput(attrs=USER_TEXT))
+    name = forms.CharField(label=_("Theme"), max_length=TITLE_LENGTH, widget=forms.TextInput(attrs=USER_TEXT))
 
     def __init__(self, *args, workshop, theme=None, **kwargs):
         self.workshop = workshop

@@ -10,6 +10,8 @@ roadmap is kept up to date after the workshop too, so its writes are not tied to
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.db import transaction
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +41,9 @@ from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
 from visions.phases.issues import ISSUE_DELETED, ISSUE_EDITED, ISSUE_VOTED
 from visions.phases.roadmap_forms import (
+    ActionEditForm,
     ActionForm,
+    MilestoneEditForm,
     MilestoneForm,
     MilestoneSeriesFormSet,
     MilestoneStepForm,
@@ -323,19 +327,49 @@ def milestone_create(request, viewer):
     return changed(request, viewer, notice)
 
 
+def still_current(model, item, version):
+    """Take the next version of `item` if nobody saved since `version` (one UPDATE, so two saves can't both win)."""
+    return model.objects.filter(pk=item.pk, version=version).update(version=F("version") + 1) == 1
+
+
+def roadmap_conflict(request, viewer, kind, form, current, text, **form_kwargs):
+    """Someone saved first: nothing is overwritten; the form keeps what you typed, with the current version."""
+    data = form.data.copy()
+    data["version"] = current.version
+    merged = type(form)(data, instance=current, **form_kwargs)
+    merged.is_valid()
+    conflict = {"theirs": text(current), "yours": text(form.instance)}
+    response = render_roadmap(request, viewer, panel=Panel(kind, merged, current, extra={"conflict": conflict}))
+    response.status_code = 409
+    return response
+
+
+def milestone_text(milestone):
+    return f"{milestone.year}: {milestone.title}\n\n{milestone.description}".strip()
+
+
+def action_text(action):
+    years = f"{action.start_year}–{action.end_year}"
+    return f"{action.title} ({years}, {action.get_status_display()}, {action.progress}%)\n\n{action.description}".strip()
+
+
 @write(needs=Needs.FACILITATOR, methods=("GET", "POST"))
 def milestone_edit(request, viewer, milestone_id):
     milestone = item_of(Milestone, viewer, milestone_id)
-    form = MilestoneForm(request.POST or None, instance=milestone)
+    form = MilestoneEditForm(request.POST or None, instance=milestone)
     if request.method != "POST":
         return show_panel(request, viewer, Panel("milestone", form, milestone))
     if not form.is_valid():
         return render_roadmap(request, viewer, panel=Panel("milestone", form, milestone))
-    changes = {name: str(form.cleaned_data[name]) for name in form.changed_data}
-    milestone = form.save(commit=False)
-    milestone.version += 1
-    milestone.save()
-    record(viewer, MILESTONE_EDITED, milestone, summary=str(milestone), changes=changes)
+    changes = {name: str(form.cleaned_data[name]) for name in form.changed_data if name != "version"}
+    with transaction.atomic():
+        if not still_current(Milestone, milestone, form.cleaned_data["version"]):
+            current = Milestone.objects.get(pk=milestone.pk)
+            return roadmap_conflict(request, viewer, "milestone", form, current, milestone_text)
+        milestone = form.save(commit=False)
+        milestone.version = form.cleaned_data["version"] + 1
+        milestone.save()
+        record(viewer, MILESTONE_EDITED, milestone, summary=str(milestone), changes=changes)
     return changed(request, viewer, _("Milestone saved."))
 
 
@@ -402,18 +436,22 @@ def action_create(request, viewer):
 @write(methods=("GET", "POST"))
 def action_edit(request, viewer, action_id):
     action = editable_action(viewer, action_id)
+    workshop = viewer.workshop
     if request.method != "POST":
-        return show_panel(
-            request, viewer, Panel("action", ActionForm(instance=action, workshop=viewer.workshop), action)
-        )
-    form = ActionForm(request.POST, instance=action, workshop=viewer.workshop)
+        return show_panel(request, viewer, Panel("action", ActionEditForm(instance=action, workshop=workshop), action))
+    form = ActionEditForm(request.POST, instance=action, workshop=workshop)
     if not form.is_valid():
         return render_roadmap(request, viewer, panel=Panel("action", form, action))
-    action = form.save(commit=False)
-    action.version += 1
-    action.save()
-    form.save_m2m()
-    record(viewer, ACTION_EDITED, action, summary=action.title, changes={"fields": form.changed_data})
+    with transaction.atomic():
+        if not still_current(Action, action, form.cleaned_data["version"]):
+            current = Action.objects.get(pk=action.pk)
+            return roadmap_conflict(request, viewer, "action", form, current, action_text, workshop=workshop)
+        action = form.save(commit=False)
+        action.version = form.cleaned_data["version"] + 1
+        action.save()
+        form.save_m2m()
+        fields = [name for name in form.changed_data if name != "version"]
+        record(viewer, ACTION_EDITED, action, summary=action.title, changes={"fields": fields})
     return changed(request, viewer, _("Action saved: %(title)s") % {"title": action.title})
 
 

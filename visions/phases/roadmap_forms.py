@@ -5,7 +5,8 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from visions.models import MAX_YEAR, MIN_YEAR, Action, ActionDependency, Milestone, Workshop
+from visions.models import MAX_PRIORITY_COUNT, MAX_YEAR, MIN_YEAR, TITLE_LENGTH, Action, ActionDependency, Milestone, Workshop
+from visions.phases.forms import VersionedForm
 from visions.roadmap import cycle_with
 from visions.workshops.forms import USER_TEXT
 
@@ -56,7 +57,7 @@ class SuggestedMilestoneForm(forms.Form):
     year = year_field(_("Year"))
     title = forms.CharField(
         label=_("What must be true by then"),
-        max_length=300,
+        max_length=TITLE_LENGTH,
         required=False,
         widget=forms.TextInput(attrs=USER_TEXT),
     )
@@ -193,6 +194,16 @@ class ActionForm(forms.ModelForm):
         )
 
 
+class MilestoneEditForm(VersionedForm, MilestoneForm):
+    class Meta(MilestoneForm.Meta):
+        pass
+
+
+class ActionEditForm(VersionedForm, ActionForm):
+    class Meta(ActionForm.Meta):
+        pass
+
+
 class ProgressForm(forms.ModelForm):
     """What an owner's representative updates after the workshop."""
 
@@ -205,7 +216,7 @@ class ProgressForm(forms.ModelForm):
 
 class PriorityForm(forms.ModelForm):
     priority_count = forms.IntegerField(
-        label=_("Prioritised issues (top N by votes)"), min_value=0, max_value=1000
+        label=_("Prioritised issues (top N by votes)"), min_value=0, max_value=MAX_PRIORITY_COUNT
     )
 
     class Meta:

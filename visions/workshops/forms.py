@@ -2,7 +2,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from visions.models import MAX_YEAR, MIN_YEAR, Participant, Role, Sector, Stakeholder, Workshop
+from visions.models import MAX_DOTS, MAX_YEAR, MIN_YEAR, Participant, Role, Sector, Stakeholder, Workshop
 
 # People type in any script; the browser picks the direction (Arabic right to left) from what they type.
 USER_TEXT = {"dir": "auto"}
@@ -12,6 +12,13 @@ class WorkshopForm(forms.ModelForm):
     # The model's check constraints also hold the range; here it becomes a field error.
     base_year = forms.IntegerField(label=_("base year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
     target_year = forms.IntegerField(label=_("target year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+    dot_budget = forms.IntegerField(
+        label=_("dots per participant"),
+        min_value=0,
+        max_value=MAX_DOTS,
+        initial=5,
+        help_text=_("How many dots each participant may spend on issues."),
+    )
 
     class Meta:
         model = Workshop
@@ -38,6 +45,23 @@ class WorkshopForm(forms.ModelForm):
         if not title:
             raise forms.ValidationError(_("Give the workshop a title."))
         return title
+
+
+class WorkshopEditForm(WorkshopForm):
+    """The settings as loaded, with their version: a save over someone else's answers 409."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def settings_text(self, workshop):
+        """The settings a person sees, as text to compare with another's."""
+        years = f"{workshop.base_year}–{workshop.target_year}"
+        lines = [workshop.title, workshop.region, workshop.get_language_display(), years, str(workshop.dot_budget)]
+        return "\n".join(line for line in lines if line) + (f"\n\n{workshop.theme}" if workshop.theme else "")
 
 
 class JoinForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +35,7 @@ from visions.models import (
 )
 from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
 from visions.workshops import ratelimit
-from visions.workshops.forms import JoinForm, WorkshopFileForm, WorkshopForm
+from visions.workshops.forms import JoinForm, WorkshopEditForm, WorkshopFileForm, WorkshopForm
 
 WORKSHOP_CREATED = declare(Subject.WORKSHOP, "created")
 JOIN_CODE_ROTATED = declare(Subject.WORKSHOP, "rotated_code")
@@ -97,11 +97,17 @@ def workshop_create(request):
 def workshop_edit(request, pk):
     viewer = facilitator_page(request, pk)
     workshop = viewer.workshop
-    form = WorkshopForm(posted(request), instance=workshop)
+    form = WorkshopEditForm(posted(request), instance=workshop)
     if form.is_bound and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        version = form.cleaned_data["version"]
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         with transaction.atomic():
-            workshop = form.save()
+            # One UPDATE takes the next version: of two saves from the same version, one wins.
+            if not Workshop.objects.filter(pk=workshop.pk, version=version).update(version=F("version") + 1):
+                return settings_conflict(request, form, Workshop.objects.get(pk=workshop.pk))
+            workshop = form.save(commit=False)
+            workshop.version = version + 1
+            workshop.save()
             record(viewer, WORKSHOP_UPDATED, workshop, summary=workshop.title, changes=changed)
         messages.success(request, _("Workshop saved."))
         return redirect(workshop)
@@ -109,6 +115,17 @@ def workshop_edit(request, pk):
         # The page title and links must show the saved workshop, not the rejected input.
         workshop.refresh_from_db()
     return render(request, "visions/workshop_form.html", {"form": form, "workshop": workshop})
+
+
+def settings_conflict(request, form, current):
+    """Someone saved the settings first: nothing overwritten; the form keeps yours, with the current version."""
+    data = form.data.copy()
+    data["version"] = current.version
+    merged = WorkshopEditForm(data, instance=Workshop.objects.get(pk=current.pk))
+    merged.is_valid()
+    conflict = {"theirs": form.settings_text(current), "yours": form.settings_text(form.instance)}
+    context = {"form": merged, "workshop": current, "conflict": conflict}
+    return render(request, "visions/workshop_form.html", context, status=409)
 
 
 @require_POST

@@ -15,12 +15,13 @@ from visions.documents.derived import find_cycle
 from visions.documents.workshop_file.shape import (
     FORMAT_NAME,
     FORMAT_VERSION,
-    MAX_SMALL_INT,
     WorkshopFileError,
     quoted,
 )
 from visions.models import (
-    MAX_FINITE,
+    MAX_DOTS,
+    MAX_PRIORITY_COUNT,
+    MAX_VALUE,
     MAX_YEAR,
     MIN_YEAR,
     Action,
@@ -38,9 +39,17 @@ from visions.models import (
     Stakeholder,
     Target,
     Theme,
+    Vision,
     VisionStatus,
     Workshop,
 )
+
+def value_range_message():
+    return _("must be a number from %(low)s to %(high)s") % {
+        "low": f"{-int(MAX_VALUE):,}",
+        "high": f"{int(MAX_VALUE):,}",
+    }
+
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -118,8 +127,8 @@ class DocumentChecker:
             as_float = float(value)
         except OverflowError:
             as_float = math.inf
-        if not math.isfinite(as_float) or abs(as_float) > MAX_FINITE:
-            raise WorkshopFileError(where, _("must be a finite number"))
+        if not math.isfinite(as_float) or abs(as_float) > MAX_VALUE:
+            raise WorkshopFileError(where, value_range_message())
         return value
 
     def boolean(self, obj, place, name, default):
@@ -258,15 +267,15 @@ class DocumentChecker:
             raise WorkshopFileError(place, _("must be an object"))
         workshop = {
             "title": self.string(obj, place, "title", required=True, model=Workshop),
-            "theme": self.string(obj, place, "theme"),
+            "theme": self.string(obj, place, "theme", model=Workshop),
             "region": self.string(obj, place, "region", model=Workshop),
             "language": self.choice(obj, place, "language", Language, default=Language.JAPANESE),
             "base_year": self.year(obj, place, "base_year", required=True),
             "target_year": self.year(obj, place, "target_year", required=True),
             "phase": self.choice(obj, place, "phase", Phase, default=Phase.STAKEHOLDERS),
             "locked": self.boolean(obj, place, "locked", False),
-            "dot_budget": self.whole(obj, place, "dot_budget", 0, MAX_SMALL_INT, default=5),
-            "priority_count": self.whole(obj, place, "priority_count", 0, MAX_SMALL_INT, default=5),
+            "dot_budget": self.whole(obj, place, "dot_budget", 0, MAX_DOTS, default=5),
+            "priority_count": self.whole(obj, place, "priority_count", 0, MAX_PRIORITY_COUNT, default=5),
         }
         if workshop["base_year"] >= workshop["target_year"]:
             raise WorkshopFileError(f"{place}.base_year", _("must be before the target year"))
@@ -315,7 +324,7 @@ class DocumentChecker:
         for place, item in self.items("visions"):
             vision = {
                 "key": self.keys(place, item, seen),
-                "statement": self.string(item, place, "statement", required=True),
+                "statement": self.string(item, place, "statement", required=True, model=Vision),
                 "target_year": self.year(item, place, "target_year", default=workshop["target_year"]),
                 "sdgs": self.sdgs(item, place),
                 "status": self.choice(item, place, "status", VisionStatus, default=VisionStatus.PROPOSED),
@@ -379,7 +388,7 @@ class DocumentChecker:
                     "value": self.number(item, place, "value"),
                     "as_of": self.iso_date(item, place, "as_of"),
                     "source": self.string(item, place, "source", model=Assessment),
-                    "note": self.string(item, place, "note"),
+                    "note": self.string(item, place, "note", model=Assessment),
                     "author": self.optional_reference(item, place, "author", participant_keys, "participant"),
                 }
             )
@@ -394,7 +403,7 @@ class DocumentChecker:
         for place, item in self.items("issues"):
             key = self.keys(place, item, seen)
             title = self.string(item, place, "title", required=True, model=Issue)
-            description = self.string(item, place, "description")
+            description = self.string(item, place, "description", model=Issue)
             origin = self.choice(item, place, "origin", IssueOrigin, default=IssueOrigin.PARTICIPANT)
             if origin == IssueOrigin.DERIVED:
                 if item.get("target") is None:
@@ -455,7 +464,7 @@ class DocumentChecker:
         return [
             {
                 "participant": participant,
-                "dots": self.whole(row, where, "dots", 1, MAX_SMALL_INT, required=True),
+                "dots": self.whole(row, where, "dots", 1, MAX_DOTS, required=True),
             }
             for where, row, participant in rows
         ]
@@ -481,7 +490,7 @@ class DocumentChecker:
                     "key": self.keys(place, item, seen),
                     "year": self.year(item, place, "year", required=True),
                     "title": self.string(item, place, "title", required=True, model=Milestone),
-                    "description": self.string(item, place, "description"),
+                    "description": self.string(item, place, "description", model=Milestone),
                     "accepted": self.boolean(item, place, "accepted", True),
                     "proposed_by": self.optional_reference(
                         item, place, "proposed_by", participant_keys, "participant"
@@ -506,7 +515,7 @@ class DocumentChecker:
             action = {
                 "key": self.keys(place, item, seen),
                 "title": self.string(item, place, "title", required=True, model=Action),
-                "description": self.string(item, place, "description"),
+                "description": self.string(item, place, "description", model=Action),
                 "owners": self.reference_list(item, place, "owners", stakeholder_keys, "stakeholder"),
                 "start_year": self.year(item, place, "start_year", required=True),
                 "end_year": self.year(item, place, "end_year", required=True),
