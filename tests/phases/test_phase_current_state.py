@@ -1,8 +1,12 @@
 """Current state: assessments per target, their chart and table, the derived gap issue."""
 
-import pytest
+from contextlib import contextmanager
 
-from visions.models import Activity, Assessment, Issue, Phase
+import pytest
+from django.db import connection
+
+from visions.documents.pdf import render_workshop_pdf
+from visions.models import Activity, Assessment, Issue, Phase, Target, Workshop
 
 from tests.factories import AssessmentFactory, TargetFactory, VisionFactory
 from tests.live.test_live_support import HTMX, make_room, oob_ids, poll, poll_url_of, url
@@ -89,3 +93,82 @@ def test_each_targets_assessment_form_has_its_own_field_ids():
     ids_first = set(re.findall(r'id="([^"]+)"', first))
     ids_second = set(re.findall(r'id="([^"]+)"', second))
     assert ids_first and not ids_first & ids_second
+
+
+# --- finding 1: one number must not break the phase for everyone ---
+
+
+@contextmanager
+def values_beyond_the_bound():
+    """The database as one written before the bound (or around it): the value checks are off for the test."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:  # dropped inside the test's transaction, so back when it rolls back
+            cursor.execute("ALTER TABLE visions_assessment DROP CONSTRAINT assessment_value_bounded")
+            cursor.execute("ALTER TABLE visions_target DROP CONSTRAINT target_value_bounded")
+    try:
+        yield
+    finally:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+EXTREMES = [
+    pytest.param([1e308], 90, id="one assessment of 1e308"),
+    pytest.param([-1e308], 90, id="one assessment of -1e308"),
+    pytest.param([-1.7e308, 1.7e308], 90, id="assessments across the whole float range"),
+    pytest.param([60], 1e308, id="a target value of 1e308"),
+    pytest.param([60, 61], -1.7e308, id="a target value of -1.7e308"),
+    pytest.param([-1e15, 1e15], 1e15, id="the bound itself"),
+    pytest.param([1e-300, 2e-300], 3e-300, id="tiny values"),
+]
+
+
+@pytest.mark.parametrize("values, target_value", EXTREMES)
+def test_one_huge_assessment_does_not_break_the_phase(room, target, values, target_value):
+    page_url = url("phase_page", room.workshop, Phase.CURRENT_STATE)
+    poll_url = poll_url_of(room.other.get(page_url))
+    with values_beyond_the_bound():
+        Target.objects.filter(pk=target.pk).update(target_value=target_value)
+        for year, value in enumerate(values, start=2020):
+            AssessmentFactory(target=target, value=60, as_of=f"{year}-04-01")
+            Assessment.objects.filter(target=target, as_of=f"{year}-04-01").update(value=value)
+
+        # A later change reaches everyone's poll, and every view of the phase still answers.
+        assert assess(room.participant, room, target, 61, "2025-04-01").status_code == 302
+        delta = poll(room.other, poll_url)
+        assert delta.status_code == 200 and (f"target-{target.pk}-body", "true") in oob_ids(delta)
+        page = room.participant.get(page_url)
+        assert page.status_code == 200
+        card = page.content.decode().split(f'id="target-{target.pk}"', 1)[1].split("</article>", 1)[0]
+        assert "<svg" in card
+        # A chart that cannot be drawn says so; the table below it still gives every value.
+        huge = max(abs(v) for v in [*values, target_value]) > 1e15
+        assert ("too large to draw" in card) == huge
+        assert room.facilitator.get(url("projector", room.workshop)).status_code == 200
+        assert render_workshop_pdf(Workshop.objects.get(pk=room.workshop.pk)).startswith(b"%PDF-")
+
+
+def test_an_assessment_beyond_the_bound_is_a_field_error_that_names_the_range(room, target):
+    page = room.participant.get(url("phase_page", room.workshop, Phase.CURRENT_STATE)).content.decode()
+    assert "A number from -1,000,000,000,000,000 to 1,000,000,000,000,000." in page  # the form says it
+    assert 'max="1000000000000000"' in page
+
+    for value in ("1e16", "-1.0000001e15", "1e308"):
+        response = assess(room.participant, room, target, value, "2025-04-01")
+        assert response.status_code == 200
+        assert "errorlist" in response.content.decode()
+        assert "A number from -1,000,000,000,000,000 to 1,000,000,000,000,000." in response.content.decode()
+    assert not Assessment.objects.exists()
+    assert assess(room.participant, room, target, "1e15", "2025-04-01").status_code == 302
+
+
+def test_a_target_value_beyond_the_bound_is_a_field_error(db):
+    room = make_room(phase=Phase.VISION)
+    VisionFactory(workshop=room.workshop, status="adopted")
+    target = {"indicator": "x", "unit": "%", "direction": "increase", "target_year": 2050}
+    response = room.facilitator.post(url("target_add", room.workshop), {**target, "target_value": "1e308"})
+    assert response.status_code == 200 and "1,000,000,000,000,000" in response.content.decode()
+    assert not Target.objects.exists()

@@ -250,3 +250,24 @@ def test_issues_of_another_workshop_cannot_be_put_into_a_theme(room):
     assert response.status_code == 200
     foreign.refresh_from_db()
     assert foreign.theme is None
+
+
+# --- finding 5: no text without a size limit ---
+
+
+def test_an_11_mb_description_is_a_field_error_and_the_page_stays_small(room):
+    before = len(room.other.get(url("phase_page", room.workshop, Phase.ISSUES)).content)
+    response = room.participant.post(url("issue_add", room.workshop), {"title": "Huge", "description": "x" * 11_000_000})
+    assert response.status_code == 200
+    assert "at most 5000 characters" in response.content.decode()
+    assert not Issue.objects.exists()
+    assert len(room.other.get(url("phase_page", room.workshop, Phase.ISSUES)).content) < before + 1000
+
+
+def test_a_201_character_title_is_a_field_error_not_a_silent_cut(room):
+    response = room.participant.post(url("issue_add", room.workshop), {"title": "t" * 201, "description": ""})
+    assert response.status_code == 200
+    assert "at most 200 characters (it has 201)" in response.content.decode()
+    assert not Issue.objects.exists()
+    room.participant.post(url("issue_add", room.workshop), {"title": "t" * 200, "description": "d" * 5000})
+    assert Issue.objects.get().title == "t" * 200

@@ -681,3 +681,15 @@ def test_a_stale_milestone_save_answers_409_with_the_current_values_and_overwrit
     assert "Robots in half the care homes" in page and "Robots everywhere" in page
     milestone.refresh_from_db()
     assert (milestone.year, milestone.title, milestone.version) == (2040, "Robots in half the care homes", 2)
+
+
+def test_a_201_character_action_or_milestone_title_is_a_field_error(facilitator_client, workshop):
+    # Finding 5: a field error, never a silent cut.
+    response = facilitator_client.post(url("roadmap_action_create", workshop), action_data(title="a" * 201))
+    assert response.status_code == 200 and "at most 200 characters (it has 201)" in response.content.decode()
+    response = facilitator_client.post(
+        url("roadmap_milestone_create", workshop), {"year": 2040, "title": "m" * 201, "description": "d" * 5001}
+    )
+    page = response.content.decode()
+    assert "at most 200 characters (it has 201)" in page and "at most 5000 characters (it has 5001)" in page
+    assert not Action.objects.exists() and not Milestone.objects.exists()

@@ -221,3 +221,19 @@ def test_a_stale_settings_save_answers_409_with_the_current_values_and_overwrite
     workshop.refresh_from_db()
     assert (workshop.title, workshop.region, workshop.version) == ("Awa 2060", "Tokushima", 2)
     assert Activity.objects.filter(workshop=workshop, verb="updated").count() == 1
+
+
+def test_a_201_character_workshop_title_is_a_field_error(facilitator_client):
+    # Finding 5: the limit is said where it applies; nothing is cut.
+    response = facilitator_client.post(reverse("workshop_create"), {**VALID, "title": "w" * 201, "theme": "t" * 5001})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "at most 200 characters" in errors["title"][0] and "at most 5000 characters" in errors["theme"][0]
+    assert not Workshop.objects.filter(title__startswith="www").exists()
+
+
+@pytest.mark.parametrize("dots", [-1, 101])
+def test_the_dot_budget_is_bounded_in_the_settings(facilitator_client, dots):
+    # Finding 1: the form, the console, the workshop file and the database agree on 0 to 100.
+    response = facilitator_client.post(reverse("workshop_create"), {**VALID, "dot_budget": dots})
+    assert response.status_code == 200 and "dot_budget" in response.context["form"].errors
