@@ -472,3 +472,28 @@ def test_reinstalling_the_triggers_keeps_one_set_and_keeps_refusing(here, there)
 
     with refused(OUTSIDE):
         ActionOwner.objects.bulk_create([ActionOwner(action=here.action, stakeholder=there.stakeholder)])
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="writes past the checks with SQLite's pragma")
+def test_the_bounds_migration_brings_old_rows_inside_the_limits(here):
+    # Findings 1 and 5: rows written before 0004_bounds would stop its constraints; it clamps and shortens them.
+    import importlib
+
+    bounds = importlib.import_module("visions.migrations.0004_bounds")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints = ON")
+    try:
+        update(here.assessment, value=1e308)
+        update(here.target, target_value=-1e308)
+        update(here.issue, description="x" * 11_000_000)
+        update(here.workshop, dot_budget=32767)
+        bounds.within_bounds(apps, None)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+    assert Assessment.objects.get(pk=here.assessment.pk).value == 1e15
+    assert Target.objects.get(pk=here.target.pk).target_value == -1e15
+    description = Issue.objects.get(pk=here.issue.pk).description
+    assert len(description) == 5000 and description.endswith("…")
+    assert Workshop.objects.get(pk=here.workshop.pk).dot_budget == 100
