@@ -487,7 +487,7 @@ def test_the_bounds_migration_brings_old_rows_inside_the_limits(here):
         update(here.target, target_value=-1e308)
         update(here.issue, description="x" * 11_000_000)
         update(here.workshop, dot_budget=32767)
-        bounds.within_bounds(apps, None)
+        bounds.within_bounds(apps, SimpleNamespace(connection=connection))
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
