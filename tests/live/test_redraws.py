@@ -629,7 +629,7 @@ CASES = [
         (MILESTONE_EDITED,),
         seed=milestone,
         args=item("milestone"),
-        data={"year": 2041, "title": "Care close to every home", "description": "Edited"},
+        data={"year": 2041, "title": "Care close to every home", "description": "Edited", "version": 1},
     ),
     Case(
         "milestone_accept",
@@ -682,7 +682,7 @@ CASES = [
         (ACTION_EDITED,),
         seed=action,
         args=item("action"),
-        data=action_data(title="Community care hubs in every town"),
+        data=action_data(title="Community care hubs in every town", version=1),
     ),
     Case(
         "action_progress",
@@ -705,7 +705,8 @@ CASES = [
     ),
     # the workshop itself
     Case(
-        "workshop_edit", "workshop_edit", FACILITATOR, Phase.EXPORT, (WORKSHOP_UPDATED,), data=WORKSHOP_DATA
+        "workshop_edit", "workshop_edit", FACILITATOR, Phase.EXPORT, (WORKSHOP_UPDATED,),
+        data={**WORKSHOP_DATA, "version": 1}
     ),
     Case("workshop_rotate_code", "workshop_rotate_code", FACILITATOR, Phase.EXPORT, (JOIN_CODE_ROTATED,)),
     # Another workshop's: no page of this one hears of it.
