@@ -642,6 +642,13 @@ def test_a_representatives_live_redraw_keeps_their_progress_form(representative,
 # --- finding 4: a stale save of an action or a milestone answers 409 ---
 
 
+def conflict_texts(page):
+    """The current text and yours, as the conflict block shows them."""
+    block = page.split('data-testid="conflict"', 1)[1]
+    texts = [part.split("</pre>", 1)[0] for part in block.split('<pre class="text" dir="auto">')[1:3]]
+    return texts[0], texts[1]
+
+
 def test_a_stale_action_save_answers_409_with_the_current_values_and_overwrites_nothing(
     facilitator_client, workshop, action, org
 ):
@@ -654,7 +661,8 @@ def test_a_stale_action_save_answers_409_with_the_current_values_and_overwrites_
 
     assert stale.status_code == 409
     page = stale.content.decode()
-    assert 'data-testid="conflict"' in page and "Care hubs in every town" in page and "Mobile care vans" in page
+    current, yours = conflict_texts(page)
+    assert "Care hubs in every town" in current and "Mobile care vans" in yours
     # The form comes back with what was typed and the current version: saving again is a knowing overwrite.
     assert f'name="version" value="{loaded + 1}"' in page and 'value="Mobile care vans"' in page
     action.refresh_from_db()
@@ -677,8 +685,8 @@ def test_a_stale_milestone_save_answers_409_with_the_current_values_and_overwrit
     stale = facilitator_client.post(edit, {"year": 2045, "title": "Robots everywhere", "version": 1})
 
     assert stale.status_code == 409
-    page = stale.content.decode()
-    assert "Robots in half the care homes" in page and "Robots everywhere" in page
+    current, yours = conflict_texts(stale.content.decode())
+    assert "2040: Robots in half the care homes" in current and "2045: Robots everywhere" in yours
     milestone.refresh_from_db()
     assert (milestone.year, milestone.title, milestone.version) == (2040, "Robots in half the care homes", 2)
 

@@ -216,7 +216,8 @@ def test_a_stale_settings_save_answers_409_with_the_current_values_and_overwrite
 
     assert stale.status_code == 409
     page = stale.content.decode()
-    assert 'data-testid="conflict"' in page and "Awa 2060" in page and "Naruto" in page
+    current, yours = page.split('data-testid="conflict"', 1)[1].split('<pre class="text" dir="auto">')[1:3]
+    assert "Awa 2060\nTokushima" in current and "Awa 2070\nNaruto" in yours
     assert 'name="version" value="2"' in page
     workshop.refresh_from_db()
     assert (workshop.title, workshop.region, workshop.version) == ("Awa 2060", "Tokushima", 2)

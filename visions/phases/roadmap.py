@@ -334,11 +334,12 @@ def still_current(model, item, version):
 
 def roadmap_conflict(request, viewer, kind, form, current, text, **form_kwargs):
     """Someone saved first: nothing is overwritten; the form keeps what you typed, with the current version."""
+    # Theirs first: validating the merged form writes yours into the instance it edits.
+    conflict = {"theirs": text(current), "yours": text(form.instance)}
     data = form.data.copy()
     data["version"] = current.version
     merged = type(form)(data, instance=current, **form_kwargs)
     merged.is_valid()
-    conflict = {"theirs": text(current), "yours": text(form.instance)}
     response = render_roadmap(request, viewer, panel=Panel(kind, merged, current, extra={"conflict": conflict}))
     response.status_code = 409
     return response
