@@ -160,7 +160,7 @@ def test_an_assessment_beyond_the_bound_is_a_field_error_that_names_the_range(ro
         response = assess(room.participant, room, target, value, "2025-04-01")
         assert response.status_code == 200
         assert "errorlist" in response.content.decode()
-        assert "A number from -1,000,000,000,000,000 to 1,000,000,000,000,000." in response.content.decode()
+        assert "Enter a number from -1,000,000,000,000,000 to 1,000,000,000,000,000." in response.content.decode()
     assert not Assessment.objects.exists()
     assert assess(room.participant, room, target, "1e15", "2025-04-01").status_code == 302
 

@@ -65,14 +65,17 @@ class VersionedForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
+VALUE_RANGE = {"low": f"{-int(MAX_VALUE):,}", "high": f"{int(MAX_VALUE):,}"}
+
+
 def value_range_text():
-    return _("A number from %(low)s to %(high)s.") % {"low": f"{-int(MAX_VALUE):,}", "high": f"{int(MAX_VALUE):,}"}
+    return _("A number from %(low)s to %(high)s.") % VALUE_RANGE
 
 
 def bounded_number(value):
     """A value every chart and derived number can handle (the database holds the same bound)."""
     if value is not None and not (math.isfinite(value) and abs(value) <= MAX_VALUE):
-        raise forms.ValidationError(value_range_text())
+        raise forms.ValidationError(_("Enter a number from %(low)s to %(high)s.") % VALUE_RANGE)
     return value
 
 
