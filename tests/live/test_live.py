@@ -1,6 +1,7 @@
 """The live mechanism: the idle check, deltas of only the changed items, following the phase."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -385,3 +386,12 @@ def test_a_participant_cannot_ask_for_the_consoles_delta(issues_room):
     response = poll(issues_room.participant, my_poll.replace("view=phase", "view=console"))
     assert b"Hidden remark" not in response.content
     assert b'id="recent"' not in response.content
+
+
+@pytest.mark.parametrize("since", [10**30, -(10**30), 2**63])
+def test_a_poll_with_a_huge_since_answers_instead_of_failing(issues_room, since):
+    # Finding 1: a number in the poll's address is bounded like every other.
+    poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
+    huge = re.sub(r"since=-?\d+", f"since={since}", poll_url)
+    assert huge != poll_url
+    assert poll(issues_room.participant, huge).status_code in (200, 204)

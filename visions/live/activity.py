@@ -137,6 +137,9 @@ def _activity_since_sql(subject_count):
     return _SINCE_SQL[subject_count]
 
 
+MAX_ACTIVITY_ID = 2**63 - 1
+
+
 def activity_since(workshop_id, since, subjects=tuple(Subject)):
     """The idle check: what happened to `subjects` in the workshop after `since`, as plain tuples.
 
@@ -145,6 +148,8 @@ def activity_since(workshop_id, since, subjects=tuple(Subject)):
     two seconds: building the same query through the ORM costs more CPU than running it.
     """
     subjects = sorted({str(s) for s in subjects})
+    # `since` comes from a URL: kept within a bigint, so that no database is handed a number it refuses.
+    since = min(max(since, -1), MAX_ACTIVITY_ID)
     with connection.cursor() as cursor:
         cursor.execute(
             _activity_since_sql(len(subjects)), [workshop_id, since, *subjects, MAX_DELTA_ROWS + 1]
