@@ -47,3 +47,21 @@ def joining(request, workshop):
         "join_link": link,
         "join_qr": qr_svg(link),
     }
+
+
+def join_sheet_html(request, workshop):
+    """The printable A4 join sheet's HTML, in the workshop's language like the other documents."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from visions.documents.pdf_engine import BASE_URL
+
+    with translation.override(workshop.language):
+        return render_to_string(
+            "projector/join_sheet.html",
+            {
+                "workshop": workshop,
+                "stylesheet_url": f"{BASE_URL}static/css/join-sheet.css",
+                **joining(request, workshop),
+            },
+        )
