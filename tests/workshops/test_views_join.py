@@ -25,10 +25,10 @@ def test_join_page_shows_the_form(client):
     assert 'name="code"' in response.content.decode()
 
 
-def test_joining_creates_a_participant_and_lands_on_the_overview(client, workshop):
+def test_joining_creates_a_participant_and_lands_on_the_live_workshop(client, workshop):
     response = client.post(reverse("join"), details(workshop.join_code))
     assert response.status_code == 302
-    assert response["Location"] == reverse("workshop_detail", args=[workshop.pk])
+    assert response["Location"] == reverse("live_workshop", args=[workshop.pk])
     participant = joined_participant(client, workshop)
     assert (participant.display_name, participant.sector, participant.discipline, participant.role) == (
         "Aiko",
@@ -38,7 +38,7 @@ def test_joining_creates_a_participant_and_lands_on_the_overview(client, worksho
     )
     assert participant.user is None
     assert Activity.objects.filter(workshop=workshop, verb="joined", actor_participant=participant).exists()
-    assert client.get(response["Location"]).status_code == 200
+    assert client.get(response["Location"], follow=True).status_code == 200
 
 
 @pytest.mark.parametrize(

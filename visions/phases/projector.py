@@ -160,7 +160,11 @@ def issues_stage(snapshot):
     ranked = ranked_issues(snapshot)
     top, left_out = more(ranked, TOP_RANKING)
     agenda = snapshot.agenda_by_votes
+    # Before anyone scores, the room is adding issues and spending dots: those are shown instead.
+    by_dots, more_by_dots = more(agenda, TOP_RANKING + 2)
     return {
+        "by_dots": by_dots,
+        "more_by_dots": more_by_dots,
         "ranking": [(rank, row) for rank, row in enumerate(top, start=1)],
         "more_ranked": left_out,
         "matrix": matrix(ranked),
