@@ -145,3 +145,20 @@ def test_an_observer_is_not_counted_in_their_sector():
     assert "Government / public</h3>" not in content or "Government / public <span class=\"muted\">(0)" in content
     missing = re.search(r"Missing:(.*?)</span>", content, re.S).group(1)
     assert "Government / public" in missing
+
+
+def test_the_room_timeline_draws_every_action_and_milestone_in_large_type():
+    from visions.documents.snapshot import load_snapshot
+    from visions.phases.projector_timeline import FONT, WIDTH, room_timeline_svg
+
+    from tests.factories import ActionFactory, MilestoneFactory
+
+    room = make_room(phase=Phase.ROADMAP)
+    for n in range(3):
+        ActionFactory(workshop=room.workshop, title=f"Action {n}", start_year=2030, end_year=2032 + n)
+    MilestoneFactory(workshop=room.workshop, year=2040, title="Care robots in every home")
+    svg = room_timeline_svg(load_snapshot(room.workshop))
+    assert svg.count("<rect x=") - svg.count('fill="#f6f7f9"') - svg.count('width="8"') == 3
+    assert "2040 Care robots in every home" in svg
+    assert {int(size) for size in re.findall(r'font-size="(\d+)"', svg)} == {FONT}
+    assert f'viewBox="0 0 {WIDTH} ' in svg

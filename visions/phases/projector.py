@@ -66,6 +66,12 @@ def stakeholders_stage(snapshot):
     }
 
 
+def statement_size(vision):
+    """A class that keeps a long adopted vision on the screen: longer statements in smaller type."""
+    length = len(vision.statement) if vision else 0
+    return "is-longer" if length > 320 else "is-long" if length > 160 else ""
+
+
 def vision_stage(snapshot):
     shown = [v for v in snapshot.visions if not v.hidden]
     adopted = next((v for v in shown if v.status == VisionStatus.ADOPTED), None)
@@ -81,7 +87,7 @@ def vision_stage(snapshot):
         "adopted": adopted,
         "adopted_goals": [sdgs.goal(n) for n in adopted.sdg_numbers] if adopted else [],
         "adopted_endorsements": len(adopted.endorsements.all()) if adopted else 0,
-        "long_statement": adopted is not None and len(adopted.statement) > 160,
+        "long_statement": statement_size(adopted),
         "proposals": top,
         "more_proposals": left_out,
         "target_count": len(targets),
@@ -190,7 +196,7 @@ def export_stage(snapshot):
         "summary": export.export_summary(snapshot.workshop.pk),
         "adopted": adopted,
         "adopted_goals": [sdgs.goal(n) for n in adopted.sdg_numbers] if adopted else [],
-        "long_statement": adopted is not None and len(adopted.statement) > 160,
+        "long_statement": statement_size(adopted),
     }
 
 

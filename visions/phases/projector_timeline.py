@@ -10,7 +10,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from visions.documents.timeline.layout import LANE_COLOURS, STATUS_STYLES, fit_text, pack_rows, text_width, wrap_words
+from visions.documents.timeline.layout import LANE_COLOURS, fit_text, pack_rows, text_width, wrap_words
+from visions.models import ActionStatus
 from visions.documents.timeline.svg import bar_title
 from visions.roadmap import LANE_LABELS, LANE_ORDER, action_lane
 
@@ -28,6 +29,13 @@ INK = "#1d2330"
 MUTED = "#4a5263"
 GRID = "#dde2ea"
 ACCENT = "#0b5cad"
+# (fill, fill opacity, stroke, dash) per status; "lane" is the lane's colour.
+BAR_STYLES = {
+    ActionStatus.PLANNED: ("#ffffff", 1, "lane", "5 3"),
+    ActionStatus.IN_PROGRESS: ("lane", 0.35, "lane", ""),
+    ActionStatus.DONE: ("lane", 1, "lane", ""),
+    ActionStatus.DROPPED: ("#d5d9e0", 1, "#6b7280", "2 2"),
+}
 
 
 def year_scale(workshop, actions, milestones):
@@ -119,13 +127,15 @@ def draw_lane(key, bars, rows, row_count, label, top):
     for line_index, line in enumerate(label):
         parts.append(text(16, top + 30 + line_index * 28, line, fill=colour, weight="700"))
     for index, (action, left, right) in enumerate(bars):
-        style = STATUS_STYLES.get(action.status)
         y = top + LANE_PAD + rows[index] * BAR_ROW
-        fill = colour if style is None or style.fill.startswith("url") else (colour if style.fill == style.colour else "#ffffff")
-        dash = f' stroke-dasharray="{style.dash}"' if style and style.dash else ""
+        # Planned: outlined and dashed; in progress: tinted; done: solid; dropped: grey.
+        fill, opacity, stroke, dash = BAR_STYLES.get(action.status, ("#ffffff", 1, colour, ""))
+        fill = colour if fill == "lane" else fill
+        stroke = colour if stroke == "lane" else stroke
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<rect x="{left + 1:.1f}" y="{y:.1f}" width="{max(right - left - 2, 6):.1f}" height="{BAR_HEIGHT}" '
-            f'rx="3" fill="{fill}" stroke="{colour}" stroke-width="2"{dash}>'
+            f'rx="3" fill="{fill}" fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dash_attr}>'
             f"<title>{escape(bar_title(action, key))}</title></rect>"
         )
     return parts, height
