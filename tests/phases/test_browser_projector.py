@@ -83,6 +83,8 @@ def test_the_projector_shows_the_lock_and_the_timer_as_they_change(browser, live
     console.get_by_test_id("timer-start").click()
     expect(page.get_by_test_id("projector-lock")).to_contain_text("Contributions locked", timeout=8000)
     expect(page.get_by_test_id("timer")).to_be_visible(timeout=8000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "projector-locked-timer-1920.png")
     page.context.close()
 
 
