@@ -162,3 +162,32 @@ def test_the_room_timeline_draws_every_action_and_milestone_in_large_type():
     assert "2040 Care robots in every home" in svg
     assert {int(size) for size in re.findall(r'font-size="(\d+)"', svg)} == {FONT}
     assert f'viewBox="0 0 {WIDTH} ' in svg
+
+
+@pytest.mark.parametrize("phase", Phase.values)
+def test_the_projector_costs_the_same_queries_whatever_the_size(phase):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(room):
+        with CaptureQueriesContext(connection) as captured:
+            assert room.facilitator.get(url("projector", room.workshop)).status_code == 200
+        return len(captured)
+
+    small, large = make_room(phase=phase), make_room(phase=phase)
+    IssueFactory(workshop=small.workshop)
+    for n in range(20):
+        IssueFactory(workshop=large.workshop, title=f"Issue {n}")
+    assert queries(small) == queries(large)
+
+
+def test_a_change_redraws_the_projectors_stage():
+    from tests.live.test_live_support import oob_ids, poll, poll_url_of
+
+    room = make_room(phase=Phase.VISION)
+    projector = room.facilitator.get(url("projector", room.workshop))
+    data = {"statement": "Everyone reaches a doctor in 30 minutes", "target_year": 2050, "sdgs": [3], "form_key": "p1"}
+    assert room.participant.post(url("vision_add", room.workshop), data).status_code == 302
+    response = poll(room.facilitator, poll_url_of(projector))
+    assert ("projector-stage", "true") in oob_ids(response)
+    assert b"Everyone reaches a doctor in 30 minutes" in response.content
