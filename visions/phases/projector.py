@@ -28,7 +28,7 @@ TOP_TARGETS = 4
 TOP_RANKING = 6
 TOP_DISCIPLINES = 6
 MATRIX_SIZE = 400
-MATRIX_PAD = 52
+MATRIX_PAD = 60
 
 
 def more(items, limit):
@@ -156,9 +156,9 @@ def matrix(ranked):
         "ticks": [(n, *matrix_point(n, n), matrix_point(n, n)[1] + 8) for n in range(1, 6)],
         "points": list(reversed(points)),
         "tick_y": high + 28,
-        "tick_x": low - 12,
+        "tick_x": low - 10,
         "axis_x_y": MATRIX_SIZE - 4,
-        "label_y": low - 14,
+        "label_y": 26,  # above the plot, clear of the points at impact 5
     }
 
 
