@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from visions import sdgs
-from visions.documents.charts import format_value, target_chart_svg, with_unit
+from visions.documents.charts import target_chart_svg, with_unit
 from visions.documents.snapshot import load_snapshot
-from visions.live.pages import PAGE_PROJECTOR, BOARDS, Board, Fragment, register, render_page
+from visions.live.pages import BOARDS, PAGE_PROJECTOR, Board, Fragment, delta_workshop, register, render_page
 from visions.models import Phase, Role, Sector, VisionStatus
 from visions.phases import current_state, export, issues, roadmap, stakeholders, vision
 from visions.phases.projector_timeline import room_timeline_svg
@@ -176,7 +176,6 @@ def issues_stage(snapshot):
         "matrix": matrix(ranked),
         "issue_count": len(agenda),
         "unscored": len(agenda) - len(ranked),
-        "format_value": format_value,
     }
 
 
@@ -234,16 +233,11 @@ class ProjectorBoard(Board):
         return {"stage": self.stage(snapshot), "phase_template": f"projector/{self.phase}.html"}
 
     def delta(self, viewer, changes, context):
-        workshop = context["workshop"] or viewer.workshop
         if "rotated_code" in changes.workshop_fields:
             # The corner's code and QR code need the request's address: the projector reloads.
             context["follow_url"] = reverse("projector", args=[viewer.workshop_id])
             return []
-        if workshop is None:
-            from visions.live.pages import delta_workshop
-
-            workshop = delta_workshop(viewer, context)
-        viewer.workshop = workshop
+        delta_workshop(viewer, context)
         context.update(self.stage_context(viewer))
         return [Fragment("projector/page.html#stage"), Fragment("projector/page.html#status")]
 
