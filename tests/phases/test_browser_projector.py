@@ -104,3 +104,20 @@ def test_a_participant_who_closed_the_tab_finds_the_workshop_on_the_home_page(br
     expect(again).to_have_url(f"{live_server.url}/workshops/{demo.pk}/live/phase/{demo.phase}/")
     assert Participant.objects.filter(workshop=demo, display_name="Hana", role=Role.PARTICIPANT).count() == 1
     context.close()
+
+
+def test_a_focused_matrix_point_shows_its_issues_title(browser, live_server, demo):
+    Workshop.objects.filter(pk=demo.pk).update(phase=Phase.ISSUES)
+    page = signed_in(browser, live_server, "en")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{live_server.url}/workshops/{demo.pk}/live/projector/")
+    caption = page.locator(".mx-point-title").last
+    expect(caption).to_be_hidden()
+    page.keyboard.press("Tab")
+    while page.evaluate("document.activeElement.getAttribute('aria-label') || ''")[:3] != "1. ":
+        page.keyboard.press("Tab")
+    focused = page.locator(".mx-numbered:focus .mx-point-title")
+    expect(focused).to_be_visible()
+    first_row = page.locator(".room-ranking tbody tr").first.locator(".room-issue-title").inner_text()
+    assert focused.text_content().removeprefix("1. ").rstrip("…") in first_row
+    page.context.close()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from visions import sdgs
 from visions.documents.charts import target_chart_svg, with_unit
 from visions.documents.snapshot import load_snapshot
+from visions.documents.timeline.layout import fit_text
 from visions.live.pages import BOARDS, PAGE_PROJECTOR, Board, Fragment, delta_workshop, register, render_page
 from visions.models import Phase, Role, Sector, VisionStatus
 from visions.phases import current_state, export, issues, roadmap, stakeholders, vision
@@ -29,6 +30,8 @@ TOP_RANKING = 6
 TOP_DISCIPLINES = 6
 MATRIX_SIZE = 400
 MATRIX_PAD = 60
+MATRIX_FONT = 26  # as static/css/projector.css draws the matrix's text
+MATRIX_CAPTION = 44  # a line under the plot for the hovered or focused point's title
 
 
 def more(items, limit):
@@ -145,10 +148,22 @@ def matrix(ranked):
     points = []
     for rank, row in enumerate(ranked, start=1):
         x, y = matrix_point(row.mean_feasibility, row.mean_impact)
-        points.append({"rank": rank, "row": row, "x": x, "y": y, "label_y": round(y + 9, 1)})
+        points.append(
+            {
+                "rank": rank,
+                "row": row,
+                "x": x,
+                "y": y,
+                "label_y": round(y + 9, 1),
+                # Shown under the plot while the point is hovered or focused.
+                "caption": fit_text(f"{rank}. {row.issue.title}", MATRIX_SIZE - 8, MATRIX_FONT),
+            }
+        )
     # Later (lower-ranked) points are drawn first so the top ones stay readable on top.
     return {
         "size": MATRIX_SIZE,
+        "height": MATRIX_SIZE + MATRIX_CAPTION,
+        "caption_y": MATRIX_SIZE + MATRIX_CAPTION - 10,
         "low": low,
         "high": high,
         "middle": middle,
