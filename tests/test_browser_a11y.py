@@ -268,7 +268,7 @@ def test_switching_to_japanese_and_joining_by_keyboard_alone(browser, live_serve
         with page.expect_navigation():
             page.keyboard.press("Enter")
 
-        assert page.url.endswith(workshop.get_absolute_url())
+        assert page.url.endswith(reverse("phase_page", args=[workshop.pk, workshop.phase]))
         assert "ようこそ、ليلى 佐藤さん。" in page.locator("#messages").inner_text()
         assert Participant.objects.filter(workshop=workshop, display_name="ليلى 佐藤").exists()
     finally:

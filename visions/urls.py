@@ -26,6 +26,7 @@ urlpatterns += [
 # --- phase 6, exports: PDF, CSV and the workshop file (visions/phases/export.py) ---
 urlpatterns += [
     path("workshops/<int:pk>/export.pdf", export_views.workshop_export_pdf, name="workshop_export_pdf"),
+    path("workshops/<int:pk>/join-sheet.pdf", export_views.join_sheet, name="join_sheet"),
     path("workshops/<int:pk>/issues.csv", export_views.workshop_export_issues_csv, name="workshop_export_issues_csv"),
     path(
         "workshops/<int:pk>/actions.csv", export_views.workshop_export_actions_csv, name="workshop_export_actions_csv"

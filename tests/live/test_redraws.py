@@ -744,7 +744,7 @@ PAGES = [
 
 
 def board_of(page, workshop_phase):
-    return BOARDS[workshop_phase if page == "projector" else page]
+    return BOARDS[("projector", workshop_phase) if page == "projector" else page]
 
 
 def shown_by(board):

@@ -50,8 +50,8 @@ def join(page, live_server, workshop, name, sector_label):
     page.get_by_label("Your name as others will see it").fill(name)
     page.get_by_label("Sector you speak for").select_option(label=sector_label)
     page.get_by_role("button", name="Join").click()
-    expect(page.get_by_role("heading", name=workshop.title)).to_be_visible()
-    page.goto(f"{live_server.url}/workshops/{workshop.pk}/live/")
+    # Joining lands on the live workshop, at the group's phase.
+    expect(page).to_have_url(f"{live_server.url}/workshops/{workshop.pk}/live/phase/{workshop.phase}/")
 
 
 def issue_card(page, title):
@@ -94,8 +94,11 @@ def test_a_live_workshop_with_a_facilitator_a_projector_and_two_participants(bro
     aiko.get_by_label("Title").fill("No buses after 9 pm")
     aiko.get_by_test_id("add-issue").click()
     expect(aiko.get_by_label("Title")).to_have_value("")
-    for page in (ben, projector, aiko):
+    for page in (ben, aiko):
         expect(issue_card(page, "No buses after 9 pm")).to_be_visible(timeout=LIVE_TIMEOUT)
+    # The projector shows the room's issues by dots until they are scored.
+    room_issue = projector.locator("#projector-stage li", has_text="No buses after 9 pm")
+    expect(room_issue).to_be_visible(timeout=LIVE_TIMEOUT)
     expect(issue_card(aiko, "No buses after 9 pm")).to_have_count(1)  # her own poll did not add it twice
     # The same card reached both phones; only its author sees her edit controls on it.
     expect(issue_card(aiko, "No buses after 9 pm").get_by_role("link", name="Edit")).to_be_visible()
@@ -106,8 +109,8 @@ def test_a_live_workshop_with_a_facilitator_a_projector_and_two_participants(bro
     # Ben puts a dot on it; the count changes on Aiko's phone and on the projector.
     issue_card(ben, "No buses after 9 pm").get_by_test_id("add-dot").click()
     expect(ben.get_by_test_id("dots-left")).to_have_text("4")
-    for page in (aiko, projector):
-        expect(issue_card(page, "No buses after 9 pm").get_by_test_id("dots")).to_contain_text("1 dot", timeout=LIVE_TIMEOUT)
+    expect(issue_card(aiko, "No buses after 9 pm").get_by_test_id("dots")).to_contain_text("1 dot", timeout=LIVE_TIMEOUT)
+    expect(room_issue).to_contain_text("● 1", timeout=LIVE_TIMEOUT)
     assert Issue.objects.get(title="No buses after 9 pm").votes.get().dots == 1
 
     # A timer everyone sees, counting down in the browser from the server's end time.

@@ -25,10 +25,10 @@ def test_join_page_shows_the_form(client):
     assert 'name="code"' in response.content.decode()
 
 
-def test_joining_creates_a_participant_and_lands_on_the_overview(client, workshop):
+def test_joining_creates_a_participant_and_lands_on_the_live_workshop(client, workshop):
     response = client.post(reverse("join"), details(workshop.join_code))
     assert response.status_code == 302
-    assert response["Location"] == reverse("workshop_detail", args=[workshop.pk])
+    assert response["Location"] == reverse("live_workshop", args=[workshop.pk])
     participant = joined_participant(client, workshop)
     assert (participant.display_name, participant.sector, participant.discipline, participant.role) == (
         "Aiko",
@@ -38,7 +38,7 @@ def test_joining_creates_a_participant_and_lands_on_the_overview(client, worksho
     )
     assert participant.user is None
     assert Activity.objects.filter(workshop=workshop, verb="joined", actor_participant=participant).exists()
-    assert client.get(response["Location"]).status_code == 200
+    assert client.get(response["Location"], follow=True).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -274,3 +274,58 @@ def test_i_only_want_to_watch_joins_as_observer(client, workshop):
 
 def test_join_refuses_other_methods(client):
     assert client.put(reverse("join")).status_code == 405
+
+
+def test_watching_needs_no_sector(client, workshop):
+    response = client.post(reverse("join"), details(workshop.join_code, sector="", observer="on"))
+    assert response.status_code == 302
+    participant = joined_participant(client, workshop)
+    assert (participant.role, participant.sector) == (Role.OBSERVER, "")
+
+
+def test_a_participant_still_names_their_sector(client, workshop):
+    response = client.post(reverse("join"), details(workshop.join_code, sector=""))
+    assert response.status_code == 200
+    assert "Choose the sector you speak for" in response.content.decode()
+    assert not Participant.objects.filter(workshop=workshop).exists()
+
+
+def test_a_new_organisation_needs_a_sector_even_from_an_observer(client, workshop):
+    data = details(workshop.join_code, sector="", observer="on", new_organisation="Mirai Times")
+    response = client.post(reverse("join"), data)
+    assert response.status_code == 200
+    assert "Choose the sector of the new organisation." in response.content.decode()
+
+
+def test_the_qr_link_fills_in_the_code(client, workshop):
+    content = client.get(reverse("join"), {"code": workshop.join_code}).content.decode()
+    assert f'value="{workshop.display_join_code}"' in content
+    assert workshop.title in content
+
+
+def test_a_returning_participant_continues_in_the_live_workshop(client, participant, workshop):
+    join_as(client, participant)
+    content = client.get(reverse("join"), {"code": workshop.join_code}).content.decode()
+    assert f'href="{reverse("live_workshop", args=[workshop.pk])}"' in content
+
+
+def test_home_lists_the_workshops_this_browser_joined(client, workshop):
+    other = WorkshopFactory(title="Coastal town 2045")
+    client.post(reverse("join"), details(workshop.join_code))
+    client.post(reverse("join"), details(other.join_code, display_name="Aiko K."))
+    content = client.get(reverse("home")).content.decode()
+    assert "Continue in <bdi>Coastal town 2045</bdi> as <bdi>Aiko K.</bdi>" in content
+    assert f"Continue in <bdi>{workshop.title}</bdi> as <bdi>Aiko</bdi>" in content
+    assert f'href="{reverse("live_workshop", args=[other.pk])}"' in content
+
+
+def test_home_lists_a_facilitators_own_workshops(facilitator_client, workshop):
+    content = facilitator_client.get(reverse("home")).content.decode()
+    assert workshop.title in content
+    assert reverse("console", args=[workshop.pk]) in content
+
+
+def test_home_does_not_list_a_workshop_the_person_was_removed_from(client, workshop):
+    client.post(reverse("join"), details(workshop.join_code))
+    Participant.objects.filter(workshop=workshop).delete()
+    assert client.get(reverse("home"))["Location"] == reverse("join")

@@ -247,7 +247,7 @@ def draw_year_axis(frame, points):
     ]
     first_year, last_year = frame.first_year, frame.last_year
     labelled_years = [first_year, last_year]
-    if points and all(abs(frame.x(points[-1][0]) - frame.x(year)) >= 28 for year in labelled_years):
+    if points and all(abs(frame.x(points[-1][0]) - frame.x(year)) >= 40 for year in labelled_years):
         labelled_years.append(points[-1][0])
     for year in sorted(set(labelled_years)):
         tx = frame.x(year)

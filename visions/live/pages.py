@@ -91,6 +91,11 @@ class Board:
     def subjects(self):
         return {change.subject for change in self.shows} | {Subject.WORKSHOP}
 
+    @property
+    def key(self):
+        """Where BOARDS keeps it: its kind (the projector has one board per phase)."""
+        return self.kind
+
 
 def item_fragments(changes, subject, found, *, prefix, card, body, container, viewer=None):
     """One changed item each: removed when gone, inserted when it (re)appeared, else its body redrawn.
@@ -121,12 +126,14 @@ BOARDS = {}
 
 def register(board):
     """Make `board` the page of its kind (phase modules register theirs when imported)."""
-    BOARDS[board.kind] = board
+    BOARDS[board.key] = board
     return board
 
 
 def board_for(view, page_phase):
-    if view in (PAGE_PHASE, PAGE_PROJECTOR):
+    if view == PAGE_PROJECTOR:
+        return BOARDS.get((PAGE_PROJECTOR, page_phase))
+    if view == PAGE_PHASE:
         return BOARDS.get(page_phase)
     return BOARDS.get(view)
 

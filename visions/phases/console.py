@@ -25,6 +25,7 @@ from visions.live.writes import done, facilitator_page, item_of, write
 from visions.models import Activity, Issue, Phase, Vision, VisionStatus
 from visions.phases.forms import DotBudgetForm, HideForm, LockForm, PhaseMoveForm, TimerForm
 from visions.phases.stakeholders import RoomMix, room_participants
+from visions.workshops.joining import joining
 
 # Moderation: a hidden vision or issue disappears for participants and comes back when restored.
 VISION_HIDDEN = declare(Subject.VISION, "hidden")
@@ -87,6 +88,7 @@ def console(request, pk):
 
 def render_console(request, viewer, status=200, **overrides):
     context = common_context(viewer, None, PAGE_CONSOLE)
+    context.update(joining(request, viewer.workshop))
     context.update(overrides)
     context.update(CONSOLE.page(viewer, context))
     return render(request, CONSOLE.template, context, status=status)

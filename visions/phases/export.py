@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from visions.documents import workshop_file
 from visions.documents.csv_exports import actions_csv, issues_csv
-from visions.documents.pdf import PdfExportError, WorkshopTooLargeForPdf, render_workshop_pdf
+from visions.documents.pdf import PdfExportError, WorkshopTooLargeForPdf, render_html_to_pdf, render_workshop_pdf
 from visions.documents.snapshot import load_snapshot
 from visions.live.access import viewer_for
 from visions.live.pages import Board, Fragment, register
@@ -166,6 +166,23 @@ def workshop_export_issues_csv(request, pk):
 @require_GET
 def workshop_export_actions_csv(request, pk):
     return csv_download(request, pk, actions_csv, "actions.csv")
+
+
+@require_GET
+def join_sheet(request, pk):
+    """The printable A4 join sheet for the tables: the QR code, the address and the code."""
+    from visions.workshops.joining import join_sheet_html
+
+    workshop = facilitator_page(request, pk).workshop
+    try:
+        pdf, _peak_kib = render_html_to_pdf(join_sheet_html(request, workshop))
+    except PdfExportError as error:
+        response = render(
+            request, "pdf/export_failed.html", {"workshop": workshop, "message": str(error)}, status=503
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return attachment(pdf, "application/pdf", download_name(workshop, "join sheet.pdf"))
 
 
 @require_GET

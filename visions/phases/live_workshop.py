@@ -5,9 +5,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from visions.live.access import viewer_for
-from visions.live.pages import PAGE_PROJECTOR, render_phase
+from visions.live.pages import render_phase
 from visions.live.writes import facilitator_page
 from visions.models import Phase
+from visions.phases.projector import render_projector
 
 
 @require_GET
@@ -30,4 +31,4 @@ def phase_page(request, pk, phase):
 @require_GET
 def projector(request, pk):
     viewer = facilitator_page(request, pk)
-    return render_phase(request, viewer, viewer.workshop.phase, view=PAGE_PROJECTOR)
+    return render_projector(request, viewer)

@@ -39,10 +39,14 @@ class RoomMix:
                 disciplines[person.discipline] = disciplines.get(person.discipline, 0) + 1
         self.sector_counts = sectors
         self.discipline_counts = dict(sorted(disciplines.items(), key=lambda kv: (-kv[1], kv[0])))
+        # Sector groups list the people counted in the mix; observers are listed apart.
         self.by_sector = [
-            (sector, [p for p in participants if p.sector == sector.value]) for sector in Sector
-        ] + [(None, [p for p in participants if not p.sector])]
+            (sector, [p for p in people if p.sector == sector.value]) for sector in Sector
+        ] + [(None, [p for p in people if not p.sector])]
+        self.observers = [p for p in participants if p.role == Role.OBSERVER]
         self.people_count = len(people)
+        self.participant_count = len([p for p in people if p.role == Role.PARTICIPANT])
+        self.observer_count = len(self.observers)
 
     @property
     def sector_rows(self):

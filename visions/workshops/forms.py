@@ -78,8 +78,12 @@ class JoinForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "nickname", **USER_TEXT}),
     )
+    # Required unless the person only watches (checked in clean()).
     sector = forms.ChoiceField(
-        label=_("Sector you speak for"), choices=[("", _("Choose a sector"))] + list(Sector.choices)
+        label=_("Sector you speak for"),
+        choices=[("", _("Choose a sector"))] + list(Sector.choices),
+        required=False,
+        help_text=_("Not needed if you only want to watch."),
     )
     discipline = forms.CharField(
         label=_("Discipline"),
@@ -130,6 +134,8 @@ class JoinForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("sector") and not cleaned.get("observer") and "sector" not in self.errors:
+            self.add_error("sector", _("Choose the sector you speak for, or tick “I only want to watch”."))
         chosen = cleaned.get("stakeholder")
         typed = cleaned.get("new_organisation")
         if chosen and typed:
@@ -142,6 +148,9 @@ class JoinForm(forms.Form):
             if existing:
                 cleaned["stakeholder"] = existing
                 cleaned["new_organisation"] = ""
+            elif not cleaned.get("sector") and "sector" not in self.errors:
+                # A new organisation takes the person's sector; an observer may give none.
+                self.add_error("sector", _("Choose the sector of the new organisation."))
         return cleaned
 
     @transaction.atomic

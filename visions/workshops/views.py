@@ -13,7 +13,7 @@ from visions.documents import workshop_file
 from visions.documents.findings import out_of_range_findings
 from visions.documents.snapshot import load_snapshot
 from visions.live import record
-from visions.live.access import Viewer, remember_participant, session_participant_id, viewer_for
+from visions.live.access import SESSION_KEY, Viewer, remember_participant, session_participant_id, viewer_for
 from visions.live.activity import DECLARED, Subject, declare
 from visions.live.pages import (
     PAGE_OVERVIEW,
@@ -39,6 +39,8 @@ from visions.workshops.forms import JoinForm, WorkshopEditForm, WorkshopFileForm
 
 WORKSHOP_CREATED = declare(Subject.WORKSHOP, "created")
 JOIN_CODE_ROTATED = declare(Subject.WORKSHOP, "rotated_code")
+# The home page lists this many of a facilitator's own workshops (all are under "My workshops").
+HOME_WORKSHOPS = 5
 
 
 def posted(request):
@@ -56,11 +58,23 @@ def join_as_facilitator(workshop, user):
     return participant
 
 
+def joined_here(request):
+    """The workshops this browser has joined, with the person it joined each as."""
+    joined = request.session.get(SESSION_KEY, {})
+    if not joined:
+        return []
+    rows = Participant.objects.filter(pk__in=joined.values()).select_related("workshop").order_by("-joined_at")
+    return [row for row in rows if joined.get(str(row.workshop_id)) == row.pk]
+
+
 @require_GET
 def home(request):
-    if request.user.is_authenticated:
-        return redirect("workshop_list")
-    return redirect("join")
+    """Where a person comes back: the workshops this browser joined and the ones they facilitate."""
+    joined = joined_here(request)
+    facilitated = list(Workshop.objects.facilitated_by(request.user).order_by("-pk")[:HOME_WORKSHOPS])
+    if not joined and not facilitated:
+        return redirect("workshop_list" if request.user.is_authenticated else "join")
+    return render(request, "visions/home.html", {"joined": joined, "facilitated": facilitated})
 
 
 @require_GET
@@ -260,7 +274,8 @@ def join(request):
             request.session.cycle_key()
             remember_participant(request.session, participant)
             messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
-            return redirect(workshop)
+            # Straight into the live workshop, at the phase the group is in.
+            return redirect("live_workshop", workshop.pk)
     else:
         # The page is re-fetched when the code changes; keep what the person already typed.
         initial = {**request.GET.dict(), "code": format_join_code(code) if workshop else typed}
