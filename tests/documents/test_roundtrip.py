@@ -217,7 +217,13 @@ def workshop_documents(draw):
              "addresses": some(draw, [i["key"] for i in issues]),
              "depends_on": some(draw, [o for o in a_keys if rank[o] < rank[k]]),
              "status": draw(st.sampled_from(["planned", "in_progress", "done", "dropped"])),
-             "progress": draw(st.integers(0, 100))}
+             "progress": draw(st.integers(0, 100)),
+             "effects": [
+                 {"target": t, "amount": draw(st.floats(-1e12, 1e12, allow_nan=False)),
+                  "year": draw(st.one_of(st.none(), YEAR)),
+                  "confidence": draw(st.sampled_from(["low", "medium", "high"]))}
+                 for t in some(draw, [t["key"] for t in targets])
+             ]}
         )
     return {
         "format": "futurecenter-workshop",
