@@ -319,6 +319,17 @@ class Agreement:
     def comparable(self):
         return len(self.sectors) >= 2
 
+    @property
+    def sector_labels(self):
+        from visions.models import Sector
+
+        return [Sector(s).label for s in self.sectors]
+
+    @property
+    def rows(self):
+        """(issue, [dots in the order of `sectors`]) for tables."""
+        return [(issue, [dots[s] for s in self.sectors]) for issue, dots in self.by_sector]
+
 
 def compute_agreement(priority_count, issues, votes):
     """derived.agreement: `issues` in file order (hidden ones are left out here);

@@ -271,3 +271,33 @@ def people_counts(participants):
         {s.value: sector_counts.get(s.value, 0) for s in Sector},
         dict(sorted(discipline_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
+
+
+@dataclass
+class RoadmapCheck:
+    """Does the roadmap add up: what the adequacy, schedule, agreement and decisions partials show."""
+
+    adequacy: list
+    schedule: list
+    agreement: Agreement
+    decisions_due: list
+    this_year: int
+
+    @property
+    def late(self):
+        return [row for row in self.schedule if row.late]
+
+    @property
+    def critical(self):
+        return [row for row in self.schedule if row.critical]
+
+    @property
+    def unclosed(self):
+        return [row for row in self.adequacy if not row.closes]
+
+
+def roadmap_check(snapshot, this_year):
+    """The context variable `roadmap_check` of templates/phases/_adequacy.html and its siblings."""
+    return RoadmapCheck(
+        snapshot.adequacy, snapshot.schedule, snapshot.agreement, snapshot.decisions_due(this_year), this_year
+    )

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from visions.documents.derived import target_gap
+from visions.documents.snapshot import load_snapshot, roadmap_check
 from visions.live import Refused, record
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
@@ -233,6 +234,7 @@ class IssuesBoard(Board):
             "budget": budget_for(viewer, viewer.workshop),
             "issue_form": context.get("issue_form") or IssueForm(),
             "matrix": matrix_frame(),
+            "roadmap_check": roadmap_check(load_snapshot(viewer.workshop), timezone.localdate().year),
         }
 
     def delta(self, viewer, changes, context):
