@@ -39,3 +39,18 @@ def test_the_builder_shows_the_bars_and_the_gaps_phase_the_agreement_to_the_faci
     header = csv_text.splitlines()[0]
     assert "最遅開始年" in header or "Latest start" in header
     assert "公共交通" in csv_text
+
+
+@pytest.mark.django_db
+def test_unclosed_targets_and_late_actions_are_findings_that_link_to_the_bars():
+    from django.utils import translation
+
+    from visions.documents.findings import coverage_findings
+
+    workshop, _match = load_demo()
+    with translation.override("en"):
+        findings = [f for f in coverage_findings(load_snapshot(workshop)) if f.kind in ("late", "unclosed")]
+    unclosed = [f for f in findings if f.kind == "unclosed"]
+    assert any("70 % of the gap" in f.text and "2.6" in f.text for f in unclosed)  # care workers: 6 of 8.6
+    assert all(f.link_key.startswith("adequacy-") for f in unclosed)
+    assert [f.kind for f in findings].count("late") == 2
