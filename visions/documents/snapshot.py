@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from visions.documents.derived import (
     Agreement,
@@ -282,6 +283,7 @@ class RoadmapCheck:
     agreement: Agreement
     decisions_due: list
     this_year: int
+    roadmap_url: str = ""  # where the actions are listed (their anchors are action-<pk>)
 
     @property
     def late(self):
@@ -299,5 +301,10 @@ class RoadmapCheck:
 def roadmap_check(snapshot, this_year):
     """The context variable `roadmap_check` of templates/phases/_adequacy.html and its siblings."""
     return RoadmapCheck(
-        snapshot.adequacy, snapshot.schedule, snapshot.agreement, snapshot.decisions_due(this_year), this_year
+        snapshot.adequacy,
+        snapshot.schedule,
+        snapshot.agreement,
+        snapshot.decisions_due(this_year),
+        this_year,
+        reverse("roadmap", args=[snapshot.workshop.pk]),
     )
