@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, models, transaction
 from visions.integrity import drop_triggers, install_triggers, workshop_links
 from visions.models import (
     Action,
+    Effect,
     ActionDependency,
     ActionIssue,
     ActionOwner,
@@ -270,6 +271,21 @@ VALUE_CASES = [
     ("action depends on itself by create",
      lambda w: ActionDependency.objects.create(action=w.prerequisite, prerequisite=w.prerequisite),
      ["action_not_own_prerequisite"]),
+    # expected effects
+    ("effect target twice",
+     lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1)] * 2),
+     ["effect_target_once_per_action", "visions_effect.target_id"]),
+    ("effect amount NaN", lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=NAN)]),
+     ["effect_amount_bounded", "visions_effect.amount"]),
+    ("effect amount too large",
+     lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1e13)]),
+     ["effect_amount_bounded"]),
+    ("effect year 2301",
+     lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1, year=2301)]),
+     ["effect_year_range"]),
+    ("effect confidence",
+     lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1, confidence="sure")]),
+     ["effect_confidence_valid"]),
 ]
 
 

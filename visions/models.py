@@ -735,6 +735,58 @@ class ActionDependency(models.Model):
         super().save(*args, **kwargs)
 
 
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+# An expected effect's amount: finite and within what any indicator of a workshop could need.
+MAX_EFFECT_AMOUNT = 1e12
+
+
+class Effect(models.Model):
+    """What an action is expected to change: `amount` towards a target, in place by `year`.
+
+    `year` left empty: the action's end year (FORMAT.md).
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="effects")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="effects")
+    amount = models.FloatField(_("amount towards the target"))
+    year = models.PositiveSmallIntegerField(_("in place by (year)"), null=True, blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "target"], name="effect_target_once_per_action"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=-MAX_EFFECT_AMOUNT) & Q(amount__lte=MAX_EFFECT_AMOUNT),
+                name="effect_amount_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | year_in_range("year"), name="effect_year_range"
+            ),
+            models.CheckConstraint(condition=in_choices("confidence", Confidence), name="effect_confidence_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.action}: {self.amount} → {self.target}"
+
+    @property
+    def in_place(self):
+        return self.year if self.year is not None else self.action.end_year
+
+    def save(self, *args, **kwargs):
+        if self.action.workshop_id != self.target.workshop_id:
+            raise IntegrityError("Effect links to a target outside its workshop")
+        super().save(*args, **kwargs)
+
+
 # What an activity record's verb and subject_type read as on the console and in a history.
 ACTIVITY_VERBS = {
     "created": pgettext_lazy("activity", "created"),

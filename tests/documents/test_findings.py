@@ -63,6 +63,8 @@ def test_each_kind_of_finding_is_one_sentence_in_a_fixed_order():
         ("range", "target", 'Target "Bus coverage" is set for 2060, outside 2026–2050.'),
         ("range", "milestone", 'Milestone "Council founded" is set for 2020, outside 2026–2050.'),
         ("range", "action", 'Action "Late plan" runs 2049–2055, outside 2026–2050.'),
+        # Six years that must end by the target year 2050: it had to start by 2044 (slack −5).
+        ("late", "action", '"Late plan" had to start by 2044 to keep the plan; it starts in 2049.'),
     ]
 
 

@@ -218,7 +218,13 @@ def workshop_documents(draw):
              "addresses": some(draw, [i["key"] for i in issues]),
              "depends_on": some(draw, [o for o in a_keys if rank[o] < rank[k]]),
              "status": draw(st.sampled_from(["planned", "in_progress", "done", "dropped"])),
-             "progress": draw(st.integers(0, 100))}
+             "progress": draw(st.integers(0, 100)),
+             "effects": [
+                 {"target": t, "amount": draw(st.floats(-1e12, 1e12, allow_nan=False)),
+                  "year": draw(st.one_of(st.none(), YEAR)),
+                  "confidence": draw(st.sampled_from(["low", "medium", "high"]))}
+                 for t in some(draw, [t["key"] for t in targets])
+             ]}
         )
     return {
         "format": "futurecenter-workshop",
@@ -251,3 +257,21 @@ def workshop_documents(draw):
 @given(workshop_documents())
 def test_generated_workshops_survive_the_round_trip(document):
     assert_round_trip(document)
+
+
+@pytest.mark.django_db
+def test_effects_and_their_derived_values_survive_the_round_trip():
+    first = through_the_app(full_document())
+    second = through_the_app(first)
+    assert [a["effects"] for a in second["actions"]] == [a["effects"] for a in first["actions"]]
+    for name in ("adequacy", "schedule", "agreement"):
+        assert second["derived"][name] == first["derived"][name]
+    walk, lonely = first["derived"]["adequacy"]
+    # walk: gap 90 - 72.5 (hand: see the gaps test); ondemand 5 by its end year 2035, pilot 2.5 by 2029;
+    # the dropped action's 100 does not count.
+    assert walk["planned"] == 7.5 and walk["late"] == 0
+    assert walk["by_confidence"] == {"low": 0, "medium": 5, "high": 2.5}
+    assert walk["actions"] == ["a2", "a3"]
+    # lonely's target year is 2040: ondemand's 300.5 in 2045 is late.
+    assert (lonely["planned"], lonely["late"]) == (0, 300.5)
+    assert "a4" not in [row["action"] for row in first["derived"]["schedule"]]  # dropped

@@ -104,17 +104,21 @@ def full_document():
         "actions": [
             {"key": "survey", "title": "Annual mobility survey", "description": "", "owners": ["uni"],
              "start_year": 2026, "end_year": 2027, "milestone": "m2030", "addresses": ["data"],
-             "depends_on": [], "status": "done", "progress": 100},
+             "depends_on": [], "status": "done", "progress": 100, "effects": []},
             {"key": "ondemand", "title": "On-demand buses", "description": "Shared rides booked by phone.",
              "owners": ["pref", "npo"], "start_year": 2028, "end_year": 2035, "milestone": "m2040",
              "addresses": ["bus", "gap-walk"], "depends_on": ["survey", "pilot"], "status": "in_progress",
-             "progress": 30},
+             "progress": 30, "effects": [
+                 {"target": "walk", "amount": 5, "year": None, "confidence": "medium"},
+                 {"target": "lonely", "amount": 300.5, "year": 2045, "confidence": "low"}]},
             {"key": "pilot", "title": "Pilot in two towns", "description": "", "owners": ["npo"],
              "start_year": 2027, "end_year": 2029, "milestone": None, "addresses": ["bus"],
-             "depends_on": ["survey"], "status": "planned", "progress": 0},
+             "depends_on": ["survey"], "status": "planned", "progress": 0,
+             "effects": [{"target": "walk", "amount": 2.5, "year": 2029, "confidence": "high"}]},
             {"key": "visits", "title": "Home visits by nurses", "description": "", "owners": [],
              "start_year": 2045, "end_year": 2055, "milestone": None, "addresses": [],
-             "depends_on": ["ondemand"], "status": "dropped", "progress": 10},
+             "depends_on": ["ondemand"], "status": "dropped", "progress": 10,
+             "effects": [{"target": "walk", "amount": 100, "year": 2050, "confidence": "high"}]},
         ],
         "derived": {"gaps": [], "coverage": {}},
     }
@@ -713,3 +717,29 @@ def test_import_with_keys_refuses_a_broken_file_like_import():
         import_document_with_keys(document)
     assert str(refused.value) == 'actions[1].depends_on[0]: no action with key "nowhere"'
     assert not Workshop.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"actions__2__effects__0__target": "nowhere"}, 'actions[2].effects[0].target: no target with key "nowhere"'),
+        ({"actions__2__effects__0__amount": 1e13}, "actions[2].effects[0].amount: must be between -1e+12 and 1e+12"),
+        ({"actions__2__effects__0__amount": "5"}, "actions[2].effects[0].amount: must be a number"),
+        ({"actions__2__effects__0__year": 2400}, "actions[2].effects[0].year: must be a whole number from 1900 to 2300"),
+        ({"actions__2__effects__0__confidence": "sure"}, "actions[2].effects[0].confidence: must be one of: low, medium, high"),
+        (
+            {"actions__1__effects__1__target": "walk"},
+            'actions[1].effects[1].target: target "walk" already has an effect in this action (actions[1].effects[0])',
+        ),
+    ],
+)
+def test_a_broken_effect_is_refused_by_its_place(changes, message):
+    with pytest.raises(WorkshopFileError) as error:
+        validate(changed(**changes))
+    assert str(error.value) == message
+
+
+def test_a_non_finite_effect_amount_is_refused_where_it_stands():
+    with pytest.raises(WorkshopFileError) as error:
+        load_bytes(b'{"actions": [{"effects": [{"amount": NaN}]}]}')
+    assert str(error.value).startswith("actions[0].effects[0].amount: NaN is not allowed")

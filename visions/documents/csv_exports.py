@@ -102,8 +102,14 @@ def actions_csv(snapshot):
             _("Milestone"),
             _("Issues addressed"),
             _("Prerequisites"),
+            _("Expected effects"),
+            _("Latest start"),
+            _("Latest end"),
+            _("Slack (years)"),
             _("Findings"),
         ]
+        schedule = {row.action.pk: row for row in snapshot.schedule}
+        targets = {row.target.pk: row.target for row in snapshot.targets}
         rows = []
         for row in action_rows(snapshot.actions, coverage=snapshot.coverage):
             action = row.action
@@ -112,6 +118,9 @@ def actions_csv(snapshot):
                 findings.append(_("outside the roadmap's years"))
             if row.starts_too_early:
                 findings.append(_("starts before a prerequisite ends"))
+            backcast = schedule.get(action.pk)
+            if backcast is not None and backcast.late:
+                findings.append(_("already too late for the plan"))
             rows.append(
                 [
                     spreadsheet_text(action.title),
@@ -126,7 +135,23 @@ def actions_csv(snapshot):
                     spreadsheet_text(action.milestone.title if action.milestone else ""),
                     spreadsheet_text("; ".join(issue.title for issue in row.issues)),
                     spreadsheet_text("; ".join(p.title for p in row.prerequisites)),
+                    spreadsheet_text("; ".join(effect_text(e, targets) for e in action.effects.all())),
+                    backcast.latest_start if backcast else "",
+                    backcast.latest_end if backcast else "",
+                    backcast.slack if backcast else "",
                     "; ".join(findings),
                 ]
             )
     return write_csv(header, rows)
+
+
+def effect_text(effect, targets):
+    """One expected effect as a spreadsheet reads it: "indicator: +5 unit by 2030 (confidence)"."""
+    target = targets[effect.target_id]
+    return _("%(indicator)s: %(amount)s %(unit)s by %(year)s (%(confidence)s)") % {
+        "indicator": target.indicator,
+        "amount": number(effect.amount),
+        "unit": target.unit,
+        "year": effect.in_place,
+        "confidence": effect.get_confidence_display(),
+    }

@@ -18,6 +18,8 @@ UNADDRESSED = "unaddressed"
 UNADDRESSED_PRIORITISED = "unaddressed-prioritised"
 ORDER = "order"
 CYCLE = "cycle"
+LATE = "late"
+UNCLOSED = "unclosed"
 RANGE = "range"
 
 
@@ -125,7 +127,37 @@ def coverage_findings(snapshot):
         *(_order_finding(action, prerequisite) for action, prerequisite in coverage.order_violations),
         *_cycle_findings(snapshot),
         *out_of_range_findings(snapshot),
+        *roadmap_check_findings(snapshot),
     ]
+
+
+def roadmap_check_findings(snapshot):
+    """Actions already too late for the plan (negative slack) and targets the roadmap does not close."""
+    late = [
+        Finding(
+            LATE, "action", row.action, _("Action"), row.action.title,
+            f"{row.action.start_year}–{row.action.end_year}",
+            _('"%(action)s" had to start by %(latest)s to keep the plan; it starts in %(start)s.')
+            % {"action": row.action.title, "latest": row.latest_start, "start": row.action.start_year},
+        )
+        for row in snapshot.schedule
+        if row.late
+    ]
+    unclosed = [
+        Finding(
+            UNCLOSED, "adequacy", row.target, _("Target"), row.target.indicator, str(row.target.target_year),
+            _('The roadmap closes %(percent)s %% of the gap of "%(target)s"; %(remaining)s %(unit)s still unplanned.')
+            % {
+                "percent": round(row.share * 100),
+                "target": row.target.indicator,
+                "remaining": f"{row.remaining:.4g}",
+                "unit": row.target.unit,
+            },
+        )
+        for row in snapshot.adequacy
+        if not row.closes
+    ]
+    return late + unclosed
 
 
 @dataclass(frozen=True)

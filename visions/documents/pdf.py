@@ -25,7 +25,7 @@ from visions.documents.charts import format_value, target_chart_description, tar
 from visions import sdgs
 from visions.documents.findings import action_rows, coverage_findings
 from visions.models import Role, Sector
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import load_snapshot, roadmap_check
 
 logger = logging.getLogger(__name__)
 
@@ -203,6 +203,7 @@ class RoadmapReport:
     timelines: list
     action_rows: list
     findings: list = field(default_factory=list)
+    roadmap_check: object = None
 
     @property
     def workshop(self):
@@ -241,6 +242,7 @@ class RoadmapReport:
             timelines=timeline_parts(snapshot),
             action_rows=action_rows(snapshot.actions, coverage=snapshot.coverage),
             findings=coverage_findings(snapshot),
+            roadmap_check=roadmap_check(snapshot, (today or timezone.localdate()).year),
         )
 
 

@@ -10,8 +10,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
-from visions.documents.derived import Coverage, TargetGap, compute_coverage, target_gap
+from visions.documents.derived import (
+    Agreement,
+    Coverage,
+    TargetGap,
+    compute_adequacy,
+    compute_agreement,
+    compute_coverage,
+    compute_schedule,
+    decisions_due,
+    target_gap,
+)
 from visions.models import (
     Action,
     ActionDependency,
@@ -68,6 +79,12 @@ class WorkshopSnapshot:
     coverage: Coverage
     sector_counts: dict = field(default_factory=dict)
     discipline_counts: dict = field(default_factory=dict)
+    adequacy: list = field(default_factory=list)  # Adequacy, one per assessed target
+    schedule: list = field(default_factory=list)  # Backcast, one per action not dropped
+    agreement: Agreement | None = None
+
+    def decisions_due(self, this_year):
+        return decisions_due(self.schedule, this_year)
 
     @property
     def adopted_vision(self):
@@ -124,14 +141,13 @@ def load_snapshot(workshop):
     dependencies = load_dependencies(workshop, actions)
     addressed = {issue.pk for action in actions for issue in action.addresses.all()}
     sector_counts, discipline_counts = people_counts(participants)
+    target_rows = [TargetRow(t, list(t.assessments.all()), target_gap(t, t.assessments.all())) for t in targets]
     return WorkshopSnapshot(
         workshop=workshop,
         stakeholders=stakeholders,
         participants=participants,
         visions=visions,
-        targets=[
-            TargetRow(t, list(t.assessments.all()), target_gap(t, t.assessments.all())) for t in targets
-        ],
+        targets=target_rows,
         issues=[issue_row(issue, addressed) for issue in issues],
         themes=themes,
         milestones=milestones,
@@ -140,7 +156,34 @@ def load_snapshot(workshop):
         coverage=snapshot_coverage(workshop, targets, milestones, actions, issues, addressed, dependencies),
         sector_counts=sector_counts,
         discipline_counts=discipline_counts,
+        adequacy=snapshot_adequacy(target_rows, actions),
+        schedule=compute_schedule(workshop.target_year, actions, dependencies),
+        agreement=snapshot_agreement(workshop, issues),
     )
+
+
+def snapshot_adequacy(target_rows, actions):
+    effects = {}
+    for action in actions:
+        for effect in action.effects.all():
+            effects.setdefault(effect.target_id, []).append(
+                (action, effect.amount, effect.year if effect.year is not None else action.end_year, effect.confidence)
+            )
+    return [
+        compute_adequacy(row.target, row.gap.gap, effects.get(row.target.pk, []))
+        for row in target_rows
+        if row.gap is not None
+    ]
+
+
+def snapshot_agreement(workshop, issues):
+    # Observers do not vote; a participant without a sector cannot be counted for one.
+    votes = [
+        (issue, vote.participant.sector if vote.participant.role != Role.OBSERVER else "", vote.dots)
+        for issue in issues
+        for vote in issue.votes.all()
+    ]
+    return compute_agreement(workshop.priority_count, issues, votes)
 
 
 def load_visions(workshop):
@@ -173,7 +216,7 @@ def load_actions(workshop):
     actions = list(
         Action.objects.filter(workshop=workshop)
         .select_related("milestone")
-        .prefetch_related("owners", "addresses", "depends_on")
+        .prefetch_related("owners", "addresses", "depends_on", "effects")
         .order_by("id")
     )
     for action in actions:
@@ -228,4 +271,40 @@ def people_counts(participants):
     return (
         {s.value: sector_counts.get(s.value, 0) for s in Sector},
         dict(sorted(discipline_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+@dataclass
+class RoadmapCheck:
+    """Does the roadmap add up: what the adequacy, schedule, agreement and decisions partials show."""
+
+    adequacy: list
+    schedule: list
+    agreement: Agreement
+    decisions_due: list
+    this_year: int
+    roadmap_url: str = ""  # where the actions are listed (their anchors are action-<pk>)
+
+    @property
+    def late(self):
+        return [row for row in self.schedule if row.late]
+
+    @property
+    def critical(self):
+        return [row for row in self.schedule if row.critical]
+
+    @property
+    def unclosed(self):
+        return [row for row in self.adequacy if not row.closes]
+
+
+def roadmap_check(snapshot, this_year):
+    """The context variable `roadmap_check` of templates/phases/_adequacy.html and its siblings."""
+    return RoadmapCheck(
+        snapshot.adequacy,
+        snapshot.schedule,
+        snapshot.agreement,
+        snapshot.decisions_due(this_year),
+        this_year,
+        reverse("roadmap", args=[snapshot.workshop.pk]),
     )

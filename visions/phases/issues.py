@@ -9,12 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from visions.documents.derived import target_gap
+from visions.documents.snapshot import load_snapshot, roadmap_check
 from visions.live import Refused, record
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
 from visions.live.pages import WORKSHOP_UPDATED, Board, Fragment, phase_url, register
 from visions.live.writes import added, conflict, done, editor_response, empty_editor, item_of, write
-from visions.models import Assessment, Issue, IssueOrigin, IssueScore, IssueVote, Participant, Phase, Theme
+from visions.models import Assessment, Issue, IssueOrigin, IssueScore, IssueVote, Participant, Phase, Theme, Workshop
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED
 from visions.phases.forms import IssueEditForm, IssueForm, ScoreForm, VoteForm
@@ -26,6 +27,11 @@ ISSUE_EDITED = declare(Subject.ISSUE, "updated")
 ISSUE_DELETED = declare(Subject.ISSUE, "deleted")
 ISSUE_VOTED = declare(Subject.ISSUE, "voted")
 ISSUE_SCORED = declare(Subject.ISSUE, "scored")
+# The roadmap check on this page reads the actions and their effects (declared with the roadmap's writes,
+# which import this module: declare() gives back the same changes).
+ROADMAP_ACTION_CHANGES = frozenset(
+    declare(Subject.ACTION, verb) for verb in ("created", "proposed", "updated", "progress", "deleted")
+)
 # What lists of issues show: any issue coming, going or changing its title.
 ISSUE_CHANGES = frozenset({ISSUE_ADDED, ISSUE_EDITED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED})
 
@@ -218,6 +224,7 @@ class IssuesBoard(Board):
             TARGET_DELETED,
             WORKSHOP_UPDATED,
             *THEME_CHANGES,
+            *ROADMAP_ACTION_CHANGES,
         }
     )
     template = "phases/issues.html"
@@ -233,6 +240,7 @@ class IssuesBoard(Board):
             "budget": budget_for(viewer, viewer.workshop),
             "issue_form": context.get("issue_form") or IssueForm(),
             "matrix": matrix_frame(),
+            "roadmap_check": roadmap_check(load_snapshot(viewer.workshop), timezone.localdate().year),
         }
 
     def delta(self, viewer, changes, context):
@@ -302,6 +310,7 @@ class IssuesBoard(Board):
             fragments.append(
                 Fragment("phases/issues.html#budget", budget_for(viewer, context["workshop"]), personal=True)
             )
+        fragments += roadmap_check_fragments(viewer, changes)
         return fragments
 
 
@@ -457,3 +466,13 @@ def issue_score(request, viewer, item_id):
         )
         record(viewer, ISSUE_SCORED, issue, summary=issue.title, changes={"score": [before, after]})
     return done(request, issues_back(viewer, issue), mine_response(request, viewer, issue.pk))
+
+
+def roadmap_check_fragments(viewer, changes):
+    """The adequacy bars after a change to what they count; the agreement (facilitators) after dots too."""
+    adequacy = bool(changes.ids(Subject.ACTION) or changes.ids(Subject.TARGET) or changes.ids(Subject.ASSESSMENT))
+    agreement = viewer.is_facilitator and bool(changes.ids(Subject.ISSUE))
+    if not (adequacy or agreement):
+        return []
+    check = roadmap_check(load_snapshot(Workshop.objects.get(pk=viewer.workshop_id)), timezone.localdate().year)
+    return [Fragment("phases/_adequacy.html", check)] * adequacy + [Fragment("phases/_agreement.html", check)] * agreement

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from visions.documents.findings import out_of_range_rows
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import load_snapshot, roadmap_check
 from visions.documents.timeline import timeline_svg
 from visions.live import record
 from visions.live.access import viewer_for
@@ -147,6 +147,7 @@ def roadmap_context(viewer, query, *, panel=None, notice=""):
         "workshop": workshop,
         "viewer": viewer,
         "snapshot": snapshot,
+        "roadmap_check": roadmap_check(snapshot, timezone.localdate().year),
         "vision": snapshot.adopted_vision,
         "milestones_backwards": [
             (m, milestone_actions.get(m.pk, [])) for m in sorted(milestones, key=lambda m: (-m.year, m.pk))

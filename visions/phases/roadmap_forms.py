@@ -2,10 +2,21 @@
 
 from django import forms
 from django.db.models import Q
-from django.forms import formset_factory
+from django.forms import formset_factory, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from visions.models import MAX_PRIORITY_COUNT, MAX_YEAR, MIN_YEAR, TITLE_LENGTH, Action, ActionDependency, Milestone, Workshop
+from visions.models import (
+    MAX_EFFECT_AMOUNT,
+    MAX_PRIORITY_COUNT,
+    MAX_YEAR,
+    MIN_YEAR,
+    TITLE_LENGTH,
+    Action,
+    ActionDependency,
+    Effect,
+    Milestone,
+    Workshop,
+)
 from visions.phases.forms import VersionedForm
 from visions.roadmap import cycle_with
 from visions.workshops.forms import USER_TEXT
@@ -108,6 +119,39 @@ class ActionChoiceField(forms.ModelMultipleChoiceField):
         return f"{action.title} ({action.start_year}–{action.end_year})"
 
 
+class TargetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, target):
+        return f"{target.indicator} ({target.unit})" if target.unit else target.indicator
+
+
+class EffectForm(forms.ModelForm):
+    """One expected effect: how much an action moves a target, by when, how surely."""
+
+    amount = forms.FloatField(
+        label=_("Amount towards the target (in its unit)"),
+        min_value=-MAX_EFFECT_AMOUNT,
+        max_value=MAX_EFFECT_AMOUNT,
+        help_text=_("Positive moves the indicator towards the target value, whichever its direction."),
+    )
+    year = year_field(_("In place by (year)"), required=False, help_text=_("Empty: the action's end year."))
+
+    class Meta:
+        model = Effect
+        fields = ["target", "amount", "year", "confidence"]
+        field_classes = {"target": TargetChoiceField}
+        labels = {"target": _("Target"), "confidence": _("Confidence")}
+
+    def __init__(self, *args, workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = workshop.targets.order_by("id")
+
+
+EffectFormSet = inlineformset_factory(
+    Action, Effect, form=EffectForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+EFFECTS_PREFIX = "effects"
+
+
 class ActionForm(forms.ModelForm):
     start_year = year_field(_("Start year"))
     end_year = year_field(_("End year"))
@@ -159,6 +203,22 @@ class ActionForm(forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.fields["depends_on"].queryset = others
         self.fields["depends_on"].help_text = _("Hold Ctrl (⌘ on a Mac) to choose several.")
+        # A post without the effects' rows (an older page, a script) leaves the effects as they are.
+        data = args[0] if args else kwargs.get("data")
+        sent = data is not None and f"{EFFECTS_PREFIX}-TOTAL_FORMS" in data
+        self.effects = EffectFormSet(
+            data if sent else None, instance=self.instance, prefix=EFFECTS_PREFIX, form_kwargs={"workshop": workshop}
+        )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        return (self.effects.is_valid() if self.effects.is_bound else True) and valid
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if self.effects.is_bound:
+            self.effects.instance = self.instance
+            self.effects.save()
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

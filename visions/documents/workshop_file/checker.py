@@ -22,6 +22,9 @@ from visions.models import (
     MAX_DOTS,
     MAX_PRIORITY_COUNT,
     MAX_VALUE,
+    MAX_EFFECT_AMOUNT,
+    MAX_FINITE,
+    Confidence,
     MAX_YEAR,
     MIN_YEAR,
     Action,
@@ -245,7 +248,7 @@ class DocumentChecker:
         assessments = self.assessments(targets, participants)
         issues = self.issues(targets, participants)
         milestones = self.milestones(participants)
-        actions = self.actions(stakeholders, milestones, issues)
+        actions = self.actions(stakeholders, milestones, issues, targets)
         return {
             "workshop": workshop,
             "stakeholders": stakeholders,
@@ -499,7 +502,8 @@ class DocumentChecker:
             )
         return result
 
-    def actions(self, stakeholders, milestones, issues):
+    def actions(self, stakeholders, milestones, issues, targets):
+        target_keys = {t["key"] for t in targets}
         stakeholder_keys = {s["key"] for s in stakeholders}
         milestone_keys = {m["key"] for m in milestones}
         issue_keys = {i["key"] for i in issues}
@@ -527,6 +531,7 @@ class DocumentChecker:
             }
             if action["start_year"] > action["end_year"]:
                 raise WorkshopFileError(f"{place}.end_year", _("must not be before the start year"))
+            action["effects"] = self.effects(item, place, target_keys)
             result.append(action)
 
         cycle = find_cycle([(a["key"], prerequisite) for a in result for prerequisite in a["depends_on"]])
@@ -535,6 +540,36 @@ class DocumentChecker:
             raise WorkshopFileError(
                 f"actions[{first}].depends_on",
                 _("dependency cycle: %(cycle)s") % {"cycle": " -> ".join(quoted(key) for key in cycle)},
+            )
+        return result
+
+    def effects(self, item, place, target_keys):
+        seen = {}
+        result = []
+        for index, row in enumerate(self.array(item, place, "effects")):
+            where = f"{place}.effects[{index}]"
+            if not isinstance(row, dict):
+                raise WorkshopFileError(where, _("must be an object"))
+            target = self.optional_reference(row, where, "target", target_keys, "target", required=True)
+            if target in seen:
+                raise WorkshopFileError(
+                    f"{where}.target",
+                    _("target %(key)s already has an effect in this action (%(other)s)")
+                    % {"key": quoted(target), "other": seen[target]},
+                )
+            seen[target] = where
+            amount = self.number(row, where, "amount")
+            if abs(amount) > MAX_EFFECT_AMOUNT:
+                raise WorkshopFileError(
+                    f"{where}.amount", _("must be between -%(limit)g and %(limit)g") % {"limit": MAX_EFFECT_AMOUNT}
+                )
+            result.append(
+                {
+                    "target": target,
+                    "amount": amount,
+                    "year": self.year(row, where, "year"),
+                    "confidence": self.choice(row, where, "confidence", Confidence, default=Confidence.MEDIUM),
+                }
             )
         return result
 

@@ -15,6 +15,7 @@ from visions.models import (
     ActionDependency,
     ActionIssue,
     ActionOwner,
+    Effect,
     Assessment,
     Endorsement,
     Issue,
@@ -265,6 +266,12 @@ SECTIONS = (
             Links("depends_on", "actions", ActionDependency, "action", "prerequisite"),
             Value("status"),
             Value("progress"),
+            Children(
+                "effects",
+                Effect,
+                "action",
+                (Ref("target", "targets"), Value("amount"), Value("year"), Value("confidence")),
+            ),
         ),
     ),
 )

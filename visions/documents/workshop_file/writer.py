@@ -94,4 +94,38 @@ def _derived(snapshot, keys):
             ],
             "out_of_range": [by_model[type(obj)][obj.pk] for obj in coverage.out_of_range],
         },
+        "adequacy": [
+            {
+                "target": keys["targets"][row.target.pk],
+                "gap": row.gap,
+                "planned": row.planned,
+                "remaining": row.remaining,
+                "closes": row.closes,
+                "late": row.late,
+                "by_confidence": dict(row.by_confidence),
+                "actions": [keys["actions"][a.pk] for a in row.actions],
+            }
+            for row in snapshot.adequacy
+        ],
+        "schedule": [
+            {
+                "action": keys["actions"][row.action.pk],
+                "latest_start": row.latest_start,
+                "latest_end": row.latest_end,
+                "slack": row.slack,
+            }
+            for row in snapshot.schedule
+        ],
+        "agreement": _agreement(snapshot.agreement, keys["issues"]),
+    }
+
+
+def _agreement(agreement, issue_keys):
+    return {
+        "sectors": list(agreement.sectors),
+        "shared": [issue_keys[i.pk] for i in agreement.shared],
+        "contested": [issue_keys[i.pk] for i in agreement.contested],
+        "by_sector": [
+            {"issue": issue_keys[issue.pk], "dots": dots} for issue, dots in agreement.by_sector
+        ],
     }
