@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
@@ -217,7 +218,10 @@ def render_page(request, viewer, board, view=PAGE_PHASE, status=200, **overrides
     context = common_context(viewer, page_phase, view, query=request.GET)
     context.update(overrides)
     context.update(board.page(viewer, context))
-    return render(request, board.template, context, status=status)
+    response = render(request, board.template, context, status=status)
+    # A live page shown again by Back must ask the server for the current phase, not the cache.
+    add_never_cache_headers(response)
+    return response
 
 
 def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **overrides):
