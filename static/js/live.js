@@ -98,6 +98,11 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     var fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    // An item appended to a list (pages.Fragment.upsert) replaces a copy already on the page.
+    if (target && fresh && fresh.id && fresh.id !== target.id) {
+      var copy = document.getElementById(fresh.id);
+      if (copy && copy !== target) copy.remove();
+    }
     // Only a region replaced whole waits; items appended to a list never touch what is typed.
     if (target && target.id && fresh && fresh.id === target.id && hasDraftIn(target)) {
       event.detail.shouldSwap = false;

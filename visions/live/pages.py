@@ -68,8 +68,11 @@ class Fragment:
 
     @classmethod
     def upsert(cls, template, row, dom_id, container, svg=False, personal=False):
-        """Insert at the end of `container`; a copy already there is removed first, so it never doubles."""
-        return [cls.delete(dom_id), cls(template, row, "append", dom_id, container, svg, personal)]
+        """Insert at the end of `container`; live.js removes a copy already there, so it never doubles.
+
+        (A delete sent first would log htmx:oobErrorNoTarget in every console for every new item.)
+        """
+        return [cls(template, row, "append", dom_id, container, svg, personal)]
 
 
 class Board:
