@@ -7,13 +7,25 @@
 
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
 
+  // "Time is up" shows for a minute after the end, as the server does (visions/live/timer.py).
+  var OVER_SHOWN = 60;
+
+  function clearTimer(timer) {
+    timer.dataset.state = "idle";
+    timer.className = "timer timer-idle";
+    timer.replaceChildren();
+  }
+
   function tick() {
     var timer = document.getElementById("timer");
-    if (!timer || timer.dataset.state !== "running" || !timer.dataset.ends) return;
+    if (!timer || !timer.dataset.ends) return;
+    if (timer.dataset.state !== "running" && timer.dataset.state !== "over") return;
     var left = Math.max(0, Math.ceil(Number(timer.dataset.ends) - (Date.now() / 1000 + clockOffset)));
     var display = timer.querySelector(".timer-display");
     if (!display) return;
-    if (left === 0) {
+    if (left === 0 && Date.now() / 1000 + clockOffset >= Number(timer.dataset.ends) + OVER_SHOWN) {
+      clearTimer(timer);
+    } else if (left === 0) {
       display.textContent = timer.dataset.overText || display.textContent;
       timer.classList.add("timer-over");
     } else {
@@ -86,6 +98,11 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     var fresh = event.detail.fragment && event.detail.fragment.firstElementChild;
+    // An item appended to a list (pages.Fragment.upsert) replaces a copy already on the page.
+    if (target && fresh && fresh.id && fresh.id !== target.id) {
+      var copy = document.getElementById(fresh.id);
+      if (copy && copy !== target) copy.remove();
+    }
     // Only a region replaced whole waits; items appended to a list never touch what is typed.
     if (target && target.id && fresh && fresh.id === target.id && hasDraftIn(target)) {
       event.detail.shouldSwap = false;
@@ -127,6 +144,51 @@
     if (id === "phase-banner") follow();
   });
   setInterval(tick, 1000);
+
+  // A page the Back button shows again from memory may be in an old phase: ask the server anew.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
+  // A refused act (visions/middleware.py sends it to #messages, the live region) is also
+  // shown next to the control that caused it, where the person is looking.
+  var REFUSED = { 403: true, 409: true, 423: true };
+
+  function showRefusalAt(control, text) {
+    var anchor = control.closest("form") || control;
+    var next = anchor.nextElementSibling;
+    if (!next || !next.classList.contains("refusal-here")) {
+      next = document.createElement("p");
+      next.className = "message error refusal-here";
+      next.dataset.testid = "refused-here";
+      anchor.insertAdjacentElement("afterend", next);
+    }
+    next.textContent = text;
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var detail = event.detail;
+    var target = detail.target;
+    var control = detail.requestConfig && detail.requestConfig.elt;
+    if (!target || target.id !== "messages" || !detail.xhr || !REFUSED[detail.xhr.status]) return;
+    if (!control || !control.isConnected || !control.closest("main")) return;
+    showRefusalAt(control, target.textContent.trim());
+    // Still announced by the live region, but seen once: next to the control.
+    target.classList.add("visually-hidden-messages");
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var control = event.detail.elt;
+    if (!control || control.id === "live-poll") return;
+    var anchor = control && control.closest && (control.closest("form") || control);
+    var next = anchor && anchor.nextElementSibling;
+    if (next && next.classList.contains("refusal-here")) next.remove();
+    var region = document.getElementById("messages");
+    if (region && region.classList.contains("visually-hidden-messages")) {
+      region.replaceChildren();
+      region.classList.remove("visually-hidden-messages");
+    }
+  });
 
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-close-editor]");

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
@@ -67,8 +68,11 @@ class Fragment:
 
     @classmethod
     def upsert(cls, template, row, dom_id, container, svg=False, personal=False):
-        """Insert at the end of `container`; a copy already there is removed first, so it never doubles."""
-        return [cls.delete(dom_id), cls(template, row, "append", dom_id, container, svg, personal)]
+        """Insert at the end of `container`; live.js removes a copy already there, so it never doubles.
+
+        (A delete sent first would log htmx:oobErrorNoTarget in every console for every new item.)
+        """
+        return [cls(template, row, "append", dom_id, container, svg, personal)]
 
 
 class Board:
@@ -224,7 +228,10 @@ def render_page(request, viewer, board, view=PAGE_PHASE, status=200, **overrides
     context = common_context(viewer, page_phase, view, query=request.GET)
     context.update(overrides)
     context.update(board.page(viewer, context))
-    return render(request, board.template, context, status=status)
+    response = render(request, board.template, context, status=status)
+    # A live page shown again by Back must ask the server for the current phase, not the cache.
+    add_never_cache_headers(response)
+    return response
 
 
 def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **overrides):

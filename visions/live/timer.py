@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+# "Time is up" shows this long after the end, then the timer clears itself (live.js does the same).
+OVER_SHOWN = datetime.timedelta(seconds=60)
+
 
 @dataclass(frozen=True)
 class TimerState:
@@ -21,7 +24,11 @@ def timer_state(workshop, now=None):
     now = now or timezone.now()
     if workshop.timer_ends_at is not None:
         remaining = max(0, int((workshop.timer_ends_at - now).total_seconds() + 0.999))
-        return TimerState("running" if remaining else "over", workshop.timer_ends_at, remaining)
+        if remaining:
+            return TimerState("running", workshop.timer_ends_at, remaining)
+        if now - workshop.timer_ends_at < OVER_SHOWN:
+            return TimerState("over", workshop.timer_ends_at, 0)
+        return TimerState("idle", None, 0)
     if workshop.timer_remaining is not None:
         return TimerState("paused", None, workshop.timer_remaining)
     return TimerState("idle", None, 0)

@@ -183,6 +183,9 @@ def phase_move(request, viewer):
             context.update(console_controls(viewer.workshop, confirm=confirm))
             return render(request, "phases/console.html#controls", context)
         return render_console(request, viewer, confirm=confirm)
+    if target != viewer.workshop.phase and timer.timer_state(viewer.workshop).state == "over":
+        timer.reset_timer(viewer.workshop)  # "Time is up" belonged to the phase being left
+        viewer.workshop.save(update_fields=["timer_ends_at", "timer_remaining"])
     change_setting(viewer, "phase", target, _("Phase: %(phase)s") % {"phase": Phase(target).label})
     if not request.htmx:
         messages.success(request, _("Everyone is now in “%(phase)s”.") % {"phase": Phase(target).label})

@@ -185,6 +185,10 @@ class TargetForm(ValueRangeHelp, OnceModelForm):
         if not self.is_bound and not self.instance.pk:
             self.initial.setdefault("target_year", workshop.target_year)
             self.initial.setdefault("direction", Direction.INCREASE)
+        # Allowed, but said before saving: the roadmap check lists it with the years out of range.
+        self.fields["target_year"].help_text = _(
+            "The workshop runs %(base)s–%(target)s; a year outside that is kept and listed in the roadmap check."
+        ) % {"base": workshop.base_year, "target": workshop.target_year}
 
     def clean_indicator(self):
         indicator = self.cleaned_data["indicator"].strip()

@@ -1,8 +1,9 @@
 from django import forms
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from visions.models import MAX_DOTS, MAX_YEAR, MIN_YEAR, Participant, Role, Sector, Stakeholder, Workshop
+from visions.models import MAX_DOTS, MAX_YEAR, MIN_YEAR, Language, Participant, Role, Sector, Stakeholder, Workshop
 
 # People type in any script; the browser picks the direction (Arabic right to left) from what they type.
 USER_TEXT = {"dir": "auto"}
@@ -36,6 +37,14 @@ class WorkshopForm(forms.ModelForm):
             ),
             "dot_budget": _("How many dots each participant may spend on issues."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            # A new workshop speaks the facilitator's language: the interface language they use.
+            language = (get_language() or "").split("-")[0]
+            if language in Language.values:
+                self.initial["language"] = language
 
     # Base year before target year is Workshop.clean's rule; ModelForm runs it and
     # reports it on the target year field.
