@@ -699,7 +699,7 @@ CASES = [
         seed=lambda room: {**action(room), **assessed_target(room)},
         args=item("action"),
         data=lambda room, seeded: {
-            **action_data(title="Community care hubs"),
+            **action_data(title="Community care hubs", version=1),
             "effects-TOTAL_FORMS": 1,
             "effects-INITIAL_FORMS": 0,
             "effects-0-target": seeded["target"].pk,
