@@ -177,6 +177,9 @@ def matrix(ranked):
     }
 
 
+TOP_ADEQUACY = 3  # targets under the room's timeline; the rest are counted
+
+
 def issues_stage(snapshot):
     ranked = ranked_issues(snapshot)
     top, left_out = more(ranked, TOP_RANKING)
@@ -191,6 +194,7 @@ def issues_stage(snapshot):
         "matrix": matrix(ranked),
         "issue_count": len(agenda),
         "unscored": len(agenda) - len(ranked),
+        "agreement": snapshot.agreement,
     }
 
 
@@ -201,6 +205,7 @@ def roadmap_stage(snapshot):
         "action_count": len(snapshot.actions),
         "milestone_count": len(accepted),
         "adopted": snapshot.adopted_vision,
+        "adequacy": more(snapshot.adequacy, TOP_ADEQUACY),
     }
 
 
