@@ -300,3 +300,18 @@ def test_empty_roadmap_still_draws_axis_and_lanes(workshop):
     assert bars(root) == []
     assert len(lanes(root)) == 5
     assert Action.objects.count() == 0
+
+
+def test_the_critical_chain_is_framed_and_actions_with_slack_or_done_are_not(workshop, sectors):
+    # With a target year of 2050, an action that must run until 2050 has no slack.
+    critical = owned(workshop, sectors["government"], title="Until the target", start_year=2040, end_year=2050)
+    roomy = owned(workshop, sectors["academia"], title="Early study", start_year=2027, end_year=2030)
+    done = owned(
+        workshop, sectors["industry"], title="Done already", start_year=2026, end_year=2050, status="done"
+    )
+
+    root = parse(timeline_svg(load_snapshot(workshop), today=TODAY))
+    framed = {int(frame.get("data-frames")) for frame in by_role(root, "critical")}
+    assert framed == {critical.pk}
+    assert roomy.pk not in framed and done.pk not in framed
+    assert "No slack or already late" in ET.tostring(root, encoding="unicode")

@@ -261,6 +261,7 @@ def legend_items():
         ("dependency", None, _("Depends on")),
         ("violation", None, _("Starts before its prerequisite ends")),
         ("today", None, _("Today")),
+        ("critical", None, _("No slack or already late")),
     ]
 
 
@@ -305,6 +306,14 @@ def legend_swatch(kind, status, x, middle):
         return parts, 26
     if kind == "milestone":
         return [diamond(x + 6, middle)], 12
+    if kind == "critical":
+        parts.append(
+            element(
+                "rect", x=x, y=middle - BAR_HEIGHT / 2 - 2, width=26, height=BAR_HEIGHT + 4, rx=3,
+                fill="none", stroke=DANGER, stroke_width=2,
+            )
+        )
+        return parts, 26
     if kind == "today":
         parts.append(
             element("line", x1=x + 4, x2=x + 4, y1=middle - 8, y2=middle + 8, stroke=DANGER, stroke_width=2)
@@ -494,6 +503,30 @@ def draw_bars(plot, workshop, links, editable):
         element("g", "".join(draw_bar(bar, workshop, links, editable) for bar in lane.bars), data_role="bars")
         for lane in plot.lanes
     )
+
+
+def draw_critical(plot, schedule):
+    """A frame around every unfinished bar on the critical chain (no slack) or already late (negative slack)."""
+    slack = {row.action.pk: row.slack for row in schedule if row.action.status != ActionStatus.DONE}
+    frames = [
+        element(
+            "rect",
+            x=bar.left - 2,
+            y=bar.top + BAR_TOP - 2,
+            width=max(bar.right - bar.left, 2) + 4,
+            height=BAR_HEIGHT + 4,
+            rx=3,
+            fill="none",
+            stroke=DANGER,
+            stroke_width=2,
+            data_role="critical" if slack[bar.action.pk] == 0 else "late",
+            data_frames=bar.action.pk,
+        )
+        for lane in plot.lanes
+        for bar in lane.bars
+        if slack.get(bar.action.pk, 1) <= 0
+    ]
+    return element("g", "".join(frames), data_role="critical-chain") if frames else ""
 
 
 def draw_today(plot, today):
