@@ -133,3 +133,38 @@ def test_values_near_the_float_limit_give_a_chart_that_says_so_instead_of_failin
     svg = str(target_chart_svg(TargetRow(target, rows, target_gap(target, rows))))
     assert "too large to draw" in svg
     assert target.indicator in svg
+
+
+@pytest.mark.django_db
+def test_the_chart_draws_the_planned_path_of_the_roadmaps_effects_towards_the_target():
+    from visions.models import Effect
+
+    from tests.factories import ActionFactory
+
+    target = TargetFactory(indicator="CO2", unit="t", target_value=0, direction="decrease", target_year=2050)
+    assess(target, (2020, 1000), (2025, 900))
+    workshop = target.workshop
+    early = ActionFactory(workshop=workshop, start_year=2026, end_year=2030)
+    later = ActionFactory(workshop=workshop, start_year=2030, end_year=2040)
+    dropped = ActionFactory(workshop=workshop, start_year=2026, end_year=2030, status="dropped")
+    too_late = ActionFactory(workshop=workshop, start_year=2045, end_year=2055)
+    Effect.objects.create(action=early, target=target, amount=300, confidence="high")  # in place 2030
+    Effect.objects.create(action=later, target=target, amount=200, year=2035, confidence="low")
+    Effect.objects.create(action=dropped, target=target, amount=400, confidence="low")
+    Effect.objects.create(action=too_late, target=target, amount=100, confidence="low")  # 2055: late
+
+    svg, row = chart_for(target, width=400, height=200)
+
+    path = svg.find(f".//{SVG}polyline[@class='planned-path']")
+    assert path is not None
+    # From today's 900 down by 300 in 2030 and 200 in 2035, flat to 2050; dropped and late effects left off.
+    assert row.effects and len(path.get("points").split()) == 4
+    assert "planned effects reach 400 t by 2050" in svg.find(f"{SVG}desc").text
+
+
+@pytest.mark.django_db
+def test_a_target_without_effects_has_no_planned_path():
+    target = TargetFactory(target_value=76, direction="increase")
+    assess(target, (2019, 72.4), (2025, 73.4))
+    svg, _row = chart_for(target)
+    assert svg.find(f".//{SVG}polyline[@class='planned-path']") is None

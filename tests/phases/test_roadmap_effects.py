@@ -14,7 +14,7 @@ from tests.phases.test_roadmap_views import (  # noqa: F401  (fixtures)
     stranger,
     url,
 )
-from visions.models import Effect
+from visions.models import Action, Effect
 
 pytestmark = pytest.mark.django_db
 
@@ -62,12 +62,13 @@ def test_a_target_twice_and_an_amount_out_of_bounds_come_back_as_field_errors(ou
 def test_the_owners_representative_edits_and_removes_an_effect(client, workshop, action, org, target):
     effect = Effect.objects.create(action=action, target=target, amount=3)
     join_as(client, ParticipantFactory(workshop=workshop, stakeholder=org))
-    data = action_data(owners=[org.pk]) | effects(
+    data = action_data(owners=[org.pk], version=action.version) | effects(
         {"id": effect.pk, "target": target.pk, "amount": "4", "year": "2030", "confidence": "medium"}, initial=1
     )
     assert client.post(url("roadmap_action_edit", workshop, action.pk), data).status_code == 302
     effect.refresh_from_db()
     assert (effect.amount, effect.year) == (4, 2030)
+    data["version"] = Action.objects.get(pk=action.pk).version  # the edit took the next version
     data["effects-0-DELETE"] = "on"
     assert client.post(url("roadmap_action_edit", workshop, action.pk), data).status_code == 302
     assert not Effect.objects.exists()

@@ -21,6 +21,7 @@ ACCENT = "#0b5cad"
 OK = "#1b6e3a"
 BAD = "#a4161a"
 UNKNOWN = "#6b7280"
+PLANNED = "#7b3fa0"  # the roadmap's planned path: neither the status colours nor the target's
 
 _chart_ids = count(1)
 
@@ -79,6 +80,12 @@ def target_chart_description(target_row):
         parts.append(
             _("The trend projects %(value)s in %(year)s.")
             % {"value": with_unit(gap.projected, unit), "year": target.target_year}
+        )
+    path = planned_path(target_row)
+    if path:
+        parts.append(
+            _("The roadmap's planned effects reach %(value)s by %(year)s.")
+            % {"value": with_unit(path[-1][1], unit), "year": path[-1][0]}
         )
     if gap.on_track is True:
         parts.append(_("On track."))
@@ -161,6 +168,42 @@ def chart_trend_line(target_row, points):
     return ((start_year, intercept + gap.trend * start_year), (target.target_year, gap.projected))
 
 
+def planned_path(target_row):
+    """[(year, value)]: the current value, then after each year with effects in place the value they add up to.
+
+    Effects count towards the target (FORMAT.md): up for an `increase` target, down for a `decrease` one.
+    Effects after the target year are late and left off. None when nothing is planned or nothing assessed.
+    """
+    gap = target_row.gap
+    target = target_row.target
+    by_year = {}
+    for year, amount in getattr(target_row, "effects", ()):
+        if year <= target.target_year:
+            by_year[year] = by_year.get(year, 0.0) + float(amount)
+    if gap is None or not by_year:
+        return None
+    sign = -1.0 if target.direction == "decrease" else 1.0
+    current_year = target_row_points(target_row)[-1][0]
+    value = float(gap.current)
+    path = [(current_year, value)]
+    for year in sorted(by_year):
+        value += sign * by_year[year]
+        path.append((max(year, current_year), value))
+    if path[-1][0] < target.target_year:
+        path.append((target.target_year, value))
+    return path
+
+
+def draw_planned_path(frame, path):
+    """The roadmap's planned path: a solid line through the values its effects add up to, year by year."""
+    if not path:
+        return []
+    points = " ".join(f"{frame.x(year):.1f},{frame.y(value):.1f}" for year, value in path)
+    return [
+        f'<polyline class="planned-path" points="{points}" fill="none" stroke="{PLANNED}" stroke-width="2"/>'
+    ]
+
+
 def value_ticks(values):
     """Round ticks around every value to draw, or None when the values cannot be scaled onto a plot."""
     low, high = min(values), max(values)
@@ -182,10 +225,10 @@ def value_ticks(values):
     return ticks
 
 
-def chart_frame(target_row, points, trend_line, width, height):
+def chart_frame(target_row, points, trend_line, width, height, path=None):
     """The chart's frame, or None when its values are too large to draw."""
     pad_left, pad_right, pad_top, pad_bottom = 46, 14, 12, 26
-    values = [v for _y, v in points] + [target_row.target.target_value]
+    values = [v for _y, v in points] + [target_row.target.target_value] + [v for _y, v in path or ()]
     if trend_line:
         values += [trend_line[0][1], trend_line[1][1]]
     ticks = value_ticks(values)
@@ -334,7 +377,8 @@ def target_chart_svg(target_row, width=320, height=180, chart_id=None):
     points = target_row_points(target_row)
     chart_id = chart_id or f"target-chart-{target.pk or 0}-{next(_chart_ids)}"
     trend_line = chart_trend_line(target_row, points)
-    frame = chart_frame(target_row, points, trend_line, width, height)
+    path = planned_path(target_row)
+    frame = chart_frame(target_row, points, trend_line, width, height, path)
     if frame is None:
         return unplottable_chart_svg(target_row, width, height, chart_id)
     status_colour = {True: OK, False: BAD}.get(gap.on_track if gap else None, UNKNOWN)
@@ -344,6 +388,7 @@ def target_chart_svg(target_row, width=320, height=180, chart_id=None):
         *draw_year_axis(frame, points),
         *draw_target_line(frame, target),
         *draw_trend(frame, trend_line, status_colour),
+        *draw_planned_path(frame, path),
         *draw_target_point(frame, target),
         *draw_assessments(frame, points),
         "</svg>",

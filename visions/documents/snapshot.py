@@ -26,6 +26,7 @@ from visions.documents.derived import (
 from visions.models import (
     Action,
     ActionDependency,
+    ActionStatus,
     Assessment,
     Issue,
     Participant,
@@ -52,6 +53,7 @@ class TargetRow:
     target: Target
     assessments: list
     gap: TargetGap | None
+    effects: list = field(default_factory=list)  # (year in place, amount) of actions not dropped: the planned path
 
 
 @dataclass
@@ -169,6 +171,9 @@ def snapshot_adequacy(target_rows, actions):
             effects.setdefault(effect.target_id, []).append(
                 (action, effect.amount, effect.year if effect.year is not None else action.end_year, effect.confidence)
             )
+    for row in target_rows:
+        row.effects = [(year, amount) for action, amount, year, _confidence in effects.get(row.target.pk, [])
+                       if action.status != ActionStatus.DROPPED]
     return [
         compute_adequacy(row.target, row.gap.gap, effects.get(row.target.pk, []))
         for row in target_rows

@@ -11,7 +11,7 @@ from visions.live import record
 from visions.live.activity import Subject, declare
 from visions.live.pages import Board, Fragment, item_fragments, phase_url, register
 from visions.live.writes import added, done, item_of, write
-from visions.models import Assessment, Issue, IssueOrigin, Phase, Target, Vision, VisionStatus
+from visions.models import ActionStatus, Assessment, Effect, Issue, IssueOrigin, Phase, Target, Vision, VisionStatus
 from visions.phases.forms import AssessmentForm
 from visions.phases.vision import TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED
 
@@ -20,13 +20,23 @@ ASSESSMENT_ADDED = declare(Subject.ASSESSMENT, "created")
 ASSESSMENT_DELETED = declare(Subject.ASSESSMENT, "deleted")
 # The first assessment of a target makes its gap issue (Assessment.save): the issues board shows it.
 GAP_ISSUE_ADDED = declare(Subject.ISSUE, "created")
+# Each chart draws the roadmap's planned path from the actions' effects (declared with the roadmap's writes).
+ROADMAP_ACTION_CHANGES = frozenset(
+    declare(Subject.ACTION, verb) for verb in ("created", "proposed", "updated", "progress", "deleted")
+)
 
 
 def target_rows(workshop_id, ids=None):
     targets = (
         Target.objects.filter(workshop_id=workshop_id, vision__status=VisionStatus.ADOPTED)
         .prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.select_related("author").order_by("id"))
+            Prefetch("assessments", queryset=Assessment.objects.select_related("author").order_by("id")),
+            Prefetch(
+                "effects",
+                queryset=Effect.objects.exclude(action__status=ActionStatus.DROPPED)
+                .select_related("action")
+                .order_by("id"),
+            ),
         )
         .order_by("id")
     )
@@ -36,6 +46,7 @@ def target_rows(workshop_id, ids=None):
     for target in targets:
         assessments = list(target.assessments.all())
         row = TargetRow(target, assessments, target_gap(target, assessments))
+        row.effects = [(effect.in_place, effect.amount) for effect in target.effects.all()]
         row.chart = target_chart_svg(row)
         row.by_date = sorted(assessments, key=lambda a: (a.as_of, a.pk))
         rows.append(row)
@@ -51,7 +62,9 @@ def assessment_form(target_id, *args, **kwargs):
 
 class CurrentStateBoard(Board):
     kind = phase = Phase.CURRENT_STATE
-    shows = frozenset({ASSESSMENT_ADDED, ASSESSMENT_DELETED, TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED})
+    shows = frozenset(
+        {ASSESSMENT_ADDED, ASSESSMENT_DELETED, TARGET_ADDED, TARGET_DELETED, VISION_ADOPTED, *ROADMAP_ACTION_CHANGES}
+    )
     template = "phases/current_state.html"
 
     def page(self, viewer, context):
@@ -69,8 +82,9 @@ class CurrentStateBoard(Board):
         return Vision.objects.filter(workshop_id=viewer.workshop_id, status=VisionStatus.ADOPTED).exists()
 
     def delta(self, viewer, changes, context):
-        if changes.any_of(VISION_ADOPTED):
-            # A newly adopted vision brings another set of targets: the (short) list is redone.
+        if changes.any_of(VISION_ADOPTED, *ROADMAP_ACTION_CHANGES):
+            # A newly adopted vision brings another set of targets, an action's effects move the planned paths:
+            # the (short) list is redone.
             rows = target_rows(viewer.workshop_id)
             for row in rows:
                 row.form = assessment_form(row.target.pk)
