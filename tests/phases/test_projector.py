@@ -191,3 +191,24 @@ def test_a_change_redraws_the_projectors_stage():
     response = poll(room.facilitator, poll_url_of(projector))
     assert ("projector-stage", "true") in oob_ids(response)
     assert b"Everyone reaches a doctor in 30 minutes" in response.content
+
+
+def test_a_crowded_room_timeline_keeps_its_height_so_its_type_stays_large():
+    """Twelve milestones and forty overlapping actions: the milestones take two rows and the
+    bars get thinner, so the projector never has to shrink the drawing (and its 24-unit type)."""
+    from visions.documents.snapshot import load_snapshot
+    from visions.phases.projector_timeline import MAX_HEIGHT, room_timeline_svg
+
+    from tests.factories import ActionFactory, MilestoneFactory
+
+    room = make_room(phase=Phase.ROADMAP)
+    for n in range(40):
+        ActionFactory(workshop=room.workshop, title=f"Action {n}", start_year=2030, end_year=2040)
+    for n in range(12):
+        MilestoneFactory(workshop=room.workshop, year=2028 + 2 * (n % 8), title=f"Milestone number {n} with a long title")
+    svg = room_timeline_svg(load_snapshot(room.workshop))
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))
+    assert height <= MAX_HEIGHT
+    milestone_rows = {y for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*font-weight="600"', svg)}
+    assert len(milestone_rows) == 2
+    assert svg.count("<title>Milestone number") == 12

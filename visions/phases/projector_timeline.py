@@ -25,6 +25,10 @@ BAR_ROW = 18
 BAR_HEIGHT = 13
 LANE_PAD = 10
 MAX_MILESTONE_LABEL = 420
+MILESTONE_ROWS = 2
+# The tallest drawing a 1280×720 projector shows with 24-unit type at 20 px or more.
+MAX_HEIGHT = 380
+MIN_BAR_ROW = 5
 INK = "#1d2330"
 MUTED = "#4a5263"
 GRID = "#dde2ea"
@@ -73,16 +77,33 @@ def axis(first, last, x, top, bottom):
 
 
 def milestone_rows(milestones, x):
-    placed, items = [], []
-    for index, milestone in enumerate(sorted(milestones, key=lambda m: (m.year, m.pk))):
-        cx = x(milestone.year) + 4
-        label = fit_text(f"{milestone.year} {milestone.title}", MAX_MILESTONE_LABEL, FONT)
-        width = text_width(label, FONT) + 22
-        right_aligned = cx + width > WIDTH
-        placed.append((milestone, cx, label, right_aligned))
-        items.append((index, cx - width, cx + 10) if right_aligned else (index, cx - 10, cx + width))
-    rows = pack_rows(items)
-    return [(*entry, rows[index]) for index, entry in enumerate(placed)], max(rows.values(), default=-1) + 1
+    """Milestones in at most MILESTONE_ROWS rows, taken in turn by year; each label is cut
+    to the room left before the next label in its row, so the drawing's height stays put
+    however many milestones there are (their full titles are on hover)."""
+    ordered = sorted(milestones, key=lambda m: (m.year, m.pk))
+    centres = [x(m.year) + 4 for m in ordered]
+    row_ends = [0.0] * MILESTONE_ROWS
+    placed = []
+    for index, milestone in enumerate(ordered):
+        row = index % MILESTONE_ROWS
+        cx = centres[index]
+        following = index + MILESTONE_ROWS
+        limit = centres[following] - 14 if following < len(ordered) else WIDTH
+        room_right = min(limit, WIDTH) - cx - 14
+        full = f"{milestone.year} {milestone.title}"
+        room_left = cx - 14 - row_ends[row]
+        full_width = text_width(full, FONT)
+        right_aligned = full_width > room_right and (
+            full_width <= room_left or (room_right < 200 and room_left > room_right)
+        )
+        room = room_left if right_aligned else room_right
+        label = fit_text(full, max(min(room, MAX_MILESTONE_LABEL), 0), FONT)
+        if text_width(label, FONT) > room or label.startswith("…"):
+            label = str(milestone.year) if text_width(str(milestone.year), FONT) <= room else ""
+        width = text_width(label, FONT)
+        row_ends[row] = cx + 4 if right_aligned else cx + 14 + width + 8
+        placed.append((milestone, cx, label, right_aligned, row))
+    return placed, min(len(ordered), MILESTONE_ROWS)
 
 
 def draw_milestones(placed, lanes_bottom):
@@ -117,9 +138,20 @@ def lanes_of(actions, x):
     return shown
 
 
-def draw_lane(key, bars, rows, row_count, label, top):
+def bar_row_height(lanes, lanes_top):
+    """Bars carry no text, so a crowded roadmap gets thinner bars rather than a taller
+    drawing (which the projector would shrink, type and all)."""
+    total_rows = sum(row_count for _key, _bars, _rows, row_count, _label in lanes)
+    if not total_rows:
+        return BAR_ROW
+    fixed = lanes_top + len(lanes) * (2 * LANE_PAD + 4) + 6
+    return max(MIN_BAR_ROW, min(BAR_ROW, (MAX_HEIGHT - fixed) / total_rows))
+
+
+def draw_lane(key, bars, rows, row_count, label, top, bar_row=BAR_ROW):
     colour = LANE_COLOURS[key]
-    height = max(row_count * BAR_ROW + 2 * LANE_PAD, len(label) * 28 + 12)
+    bar_height = min(BAR_HEIGHT, bar_row - 2)
+    height = max(row_count * bar_row + 2 * LANE_PAD, len(label) * 28 + 12)
     parts = [
         f'<rect x="0" y="{top:.1f}" width="{WIDTH}" height="{height:.1f}" fill="#f6f7f9"/>',
         f'<rect x="0" y="{top:.1f}" width="8" height="{height:.1f}" fill="{colour}"/>',
@@ -127,14 +159,14 @@ def draw_lane(key, bars, rows, row_count, label, top):
     for line_index, line in enumerate(label):
         parts.append(text(16, top + 30 + line_index * 28, line, fill=colour, weight="700"))
     for index, (action, left, right) in enumerate(bars):
-        y = top + LANE_PAD + rows[index] * BAR_ROW
+        y = top + LANE_PAD + rows[index] * bar_row
         # Planned: outlined and dashed; in progress: tinted; done: solid; dropped: grey.
         fill, opacity, stroke, dash = BAR_STYLES.get(action.status, ("#ffffff", 1, colour, ""))
         fill = colour if fill == "lane" else fill
         stroke = colour if stroke == "lane" else stroke
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
-            f'<rect x="{left + 1:.1f}" y="{y:.1f}" width="{max(right - left - 2, 6):.1f}" height="{BAR_HEIGHT}" '
+            f'<rect x="{left + 1:.1f}" y="{y:.1f}" width="{max(right - left - 2, 6):.1f}" height="{bar_height:.1f}" '
             f'rx="3" fill="{fill}" fill-opacity="{opacity}" stroke="{stroke}" stroke-width="2"{dash_attr}>'
             f"<title>{escape(bar_title(action, key))}</title></rect>"
         )
@@ -150,8 +182,10 @@ def room_timeline_svg(snapshot):
     placed, milestone_row_count = milestone_rows(milestones, x)
     lanes_top = AXIS + max(milestone_row_count, 1) * MILESTONE_ROW + 10
     body, y = [], lanes_top
-    for lane in lanes_of(actions, x):
-        parts, height = draw_lane(*lane, y)
+    lanes = lanes_of(actions, x)
+    bar_row = bar_row_height(lanes, lanes_top)
+    for lane in lanes:
+        parts, height = draw_lane(*lane, y, bar_row)
         body += parts
         y += height + 4
     if not actions:
