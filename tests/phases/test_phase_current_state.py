@@ -173,3 +173,23 @@ def test_a_target_value_beyond_the_bound_is_a_field_error(db):
     response = room.facilitator.post(url("target_add", room.workshop), {**target, "target_value": "1e308"})
     assert response.status_code == 200 and "1,000,000,000,000,000" in response.content.decode()
     assert not Target.objects.exists()
+
+
+def test_a_number_reads_the_same_on_the_page_the_projector_and_the_pdf(room):
+    """1450 homes is "1,450" everywhere (one format: grouped, at most two decimals), not
+    "1450" on the page and "1,450" in the PDF."""
+    vision = VisionFactory(workshop=room.workshop, status="adopted")
+    target = TargetFactory(
+        workshop=room.workshop, vision=vision, indicator="Homes insulated", unit="homes",
+        direction="increase", target_value=1450,
+    )
+    AssessmentFactory(target=target, value=1234.4, as_of="2024-04-01")
+    page = room.participant.get(url("live_workshop", room.workshop), follow=True).content.decode()
+    projector = room.facilitator.get(url("projector", room.workshop)).content.decode()
+    from visions.documents.pdf import render_workshop_html
+    from visions.documents.snapshot import load_snapshot
+
+    pdf_html = render_workshop_html(load_snapshot(room.workshop))
+    for shown in (page, projector, pdf_html):
+        assert "1,450" in shown and "1,234" in shown
+        assert "1450" not in shown and "1234" not in shown

@@ -193,7 +193,7 @@ def test_targets_show_the_derived_numbers_and_an_on_track_badge_in_words(facilit
 
     # baseline 40, current 50, gap 40, progress 20 %, pace 40 / 25 years, trend 2 a year, projected 100
     assert cells(row_of(body, "Home care coverage"))[1:] == [
-        "90 by 2050", "40", "50 (2025)", "40", "20%", "1.60", "2", "100", "✓ On track"
+        "90 by 2050", "40", "50 (2025)", "40", "20%", "1.6", "2", "100", "✓ On track"
     ]
     assert "Off track" in row_of(body, "Bus routes kept")
     assert "No assessment yet" in row_of(body, "Unmeasured yet")
