@@ -90,7 +90,7 @@ def target_chart_description(target_row):
     if gap.on_track is True:
         parts.append(_("On track."))
     elif gap.on_track is False:
-        parts.append(_("Not on track."))
+        parts.append(_("Off track."))
     else:
         parts.append(_("Too few assessments to tell the trend."))
     return " ".join(parts)

@@ -526,7 +526,7 @@ def draw_critical(plot, schedule):
         for bar in lane.bars
         if slack.get(bar.action.pk, 1) <= 0
     ]
-    return element("g", "".join(frames), data_role="critical-chain") if frames else ""
+    return element("g", "".join(frames), data_role="critical-chain", pointer_events="none") if frames else ""
 
 
 def draw_today(plot, today):

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             if gap is None or gap.projected is None:
                 self.stdout.write(f"  no trend yet: {target.indicator}")
                 continue
-            state = "on track" if gap.on_track else "not on track"
+            state = "on track" if gap.on_track else "off track"
             self.stdout.write(
                 f"  {state}: {target.indicator} — current {gap.current:g}, projected {gap.projected:.1f} "
                 f"for {target.target_value:g} {target.unit} in {target.target_year}"
