@@ -895,10 +895,10 @@ class JoinFailure(models.Model):
 
 
 class PdfRenderStatus(models.TextChoices):
-    PENDING = "pending", _("waiting for the worker")
-    RUNNING = "running", _("being made")
-    READY = "ready", _("ready")
-    FAILED = "failed", _("failed")
+    PENDING = "pending", pgettext_lazy("PDF render", "waiting for the worker")
+    RUNNING = "running", pgettext_lazy("PDF render", "being made")
+    READY = "ready", pgettext_lazy("PDF render", "ready")
+    FAILED = "failed", pgettext_lazy("PDF render", "failed")
 
 
 class PdfRender(models.Model):
