@@ -3,6 +3,8 @@
 Downloads are for the workshop's people only (anyone else gets 404), never cached: the
 documents carry the workshop's names and may change any minute. The workshop file keeps
 hidden contributions and each person's own votes and scores: facilitators only.
+The roadmap PDF is made by the task worker (visions/documents/pdf_jobs.py), never in a request:
+until it is ready, its address answers a page that says so and follows it.
 """
 
 import re
