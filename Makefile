@@ -1,4 +1,4 @@
-# The two commands: `make run` serves the demo workshop, `make test` runs the tests.
+# The two commands: `make run` serves the demo workshop (with the task worker), `make test` runs the tests.
 PORT ?= 8000
 PY := .venv/bin/python
 
@@ -18,7 +18,7 @@ run: setup
 	@echo "  Facilitator login: demo / demo-facilitator"
 	@echo "  Participants join at http://127.0.0.1:$(PORT)/join/ with the code shown on the workshop page."
 	@echo ""
-	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@PYTHON_BIN=$(PY) scripts/run.sh $(PORT)
 
 test: setup-dev
 	@$(PY) -m pytest $(PYTEST_ARGS)

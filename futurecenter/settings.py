@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "visions",
 ]
 
@@ -156,6 +157,12 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+
+# Background tasks (the roadmap PDF): queued in the database, run by `manage.py db_worker`, a process
+# of its own beside the app's (`make run` starts both). No web request renders a PDF.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A PDF still waiting or being made after this long is offered to be tried again (the worker may have stopped).
+PDF_RENDER_STALE_SECONDS = int(os.environ.get("PDF_RENDER_STALE_SECONDS", "300"))
 
 # Joining by code: failed attempts allowed per window to one person (browser session),
 # and to one address as a whole (a room behind one router shares it).

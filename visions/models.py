@@ -4,6 +4,7 @@ Every rule of the workshop file's value table (shared/FORMAT.md) is also a datab
 constraint here, so that nothing written around the forms can break it.
 """
 
+import datetime
 import secrets
 import sys
 
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -891,3 +892,101 @@ class JoinFailure(models.Model):
 
     client = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class PdfRenderStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("PDF render", "waiting for the worker")
+    RUNNING = "running", pgettext_lazy("PDF render", "being made")
+    READY = "ready", pgettext_lazy("PDF render", "ready")
+    FAILED = "failed", pgettext_lazy("PDF render", "failed")
+
+
+class PdfRender(models.Model):
+    """The roadmap PDF of one workshop revision, made once by the task worker and shared by everyone.
+
+    `revision` is the id of the workshop's latest activity row when it was asked for (the
+    revision the live poll follows): every change anyone makes records one, so a render is
+    current until the workshop changes. When a newer render is ready, the older ones go.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    revision = models.BigIntegerField()
+    language = models.CharField(max_length=5, choices=Language.choices)
+    status = models.CharField(max_length=10, choices=PdfRenderStatus.choices, default=PdfRenderStatus.PENDING)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    # A message for the people who asked, in the document's language; a refusal (too large)
+    # stays so for the revision, another failure may be tried again.
+    error = models.TextField(blank=True)
+    refused = models.BooleanField(default=False)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)  # when it was (last) handed to the worker
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "revision", "language"], name="pdf_render_one_per_revision"),
+            models.CheckConstraint(
+                condition=in_choices("status", PdfRenderStatus), name="pdf_render_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"PDF of workshop {self.workshop_id} at revision {self.revision} ({self.status})"
+
+    @property
+    def is_ready(self):
+        return self.status == PdfRenderStatus.READY
+
+    @property
+    def is_failed(self):
+        return self.status == PdfRenderStatus.FAILED
+
+    @property
+    def is_stuck(self):
+        """Waiting or running for longer than any render takes: the worker may have stopped."""
+        return self._unfinished_since(timezone.now() - PdfRender.stale_after())
+
+    def _unfinished_since(self, cutoff):
+        if self.status == PdfRenderStatus.PENDING:
+            return self.requested_at < cutoff
+        return self.status == PdfRenderStatus.RUNNING and (self.started_at or self.requested_at) < cutoff
+
+    @staticmethod
+    def stale_after():
+        return datetime.timedelta(seconds=getattr(settings, "PDF_RENDER_STALE_SECONDS", 300))
+
+    def claim(self):
+        """The worker takes the render on; False if it is gone or another task already took it."""
+        return bool(
+            PdfRender.objects.filter(pk=self.pk, status=PdfRenderStatus.PENDING).update(
+                status=PdfRenderStatus.RUNNING, started_at=timezone.now()
+            )
+        )
+
+    def finish(self, pdf=None, *, error="", refused=False):
+        """Store the PDF (or why there is none); the workshop's older renders go."""
+        status = PdfRenderStatus.FAILED if error else PdfRenderStatus.READY
+        with transaction.atomic():
+            done = PdfRender.objects.filter(pk=self.pk, status=PdfRenderStatus.RUNNING).update(
+                status=status, pdf=pdf, error=error, refused=refused, finished_at=timezone.now()
+            )
+            if done:
+                PdfRender.objects.filter(workshop_id=self.workshop_id, revision__lte=self.revision).exclude(
+                    pk=self.pk
+                ).delete()
+        return bool(done)
+
+    def retry(self):
+        """Ask again for a failed (not refused) or stuck render: True for the one caller that may enqueue it."""
+        cutoff = timezone.now() - PdfRender.stale_after()
+        again = (
+            Q(status=PdfRenderStatus.FAILED, refused=False)
+            | Q(status=PdfRenderStatus.PENDING, requested_at__lt=cutoff)
+            | Q(status=PdfRenderStatus.RUNNING, started_at__lt=cutoff)
+        )
+        return bool(
+            PdfRender.objects.filter(again, pk=self.pk).update(
+                status=PdfRenderStatus.PENDING, error="", started_at=None, requested_at=timezone.now()
+            )
+        )

@@ -26,6 +26,15 @@ urlpatterns += [
 # --- phase 6, exports: PDF, CSV and the workshop file (visions/phases/export.py) ---
 urlpatterns += [
     path("workshops/<int:pk>/export.pdf", export_views.workshop_export_pdf, name="workshop_export_pdf"),
+    # While the task worker makes the PDF: the preparing page's poll, and trying a failed render again.
+    path(
+        "workshops/<int:pk>/export-pdf/status",
+        export_views.workshop_export_pdf_status,
+        name="workshop_export_pdf_status",
+    ),
+    path(
+        "workshops/<int:pk>/export-pdf/retry", export_views.workshop_export_pdf_retry, name="workshop_export_pdf_retry"
+    ),
     path("workshops/<int:pk>/join-sheet.pdf", export_views.join_sheet, name="join_sheet"),
     path("workshops/<int:pk>/issues.csv", export_views.workshop_export_issues_csv, name="workshop_export_issues_csv"),
     path(

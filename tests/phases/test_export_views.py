@@ -10,6 +10,7 @@ from visions.documents import pdf
 from visions.models import Action, ActionIssue, ActionOwner, IssueScore, IssueVote
 
 from tests.conftest import join_as
+from tests.pdf_jobs_support import download_pdf
 from tests.factories import (
     IssueFactory,
     MilestoneFactory,
@@ -152,7 +153,7 @@ def test_csv_headers_follow_the_workshops_language(facilitator_client, facilitat
 
 
 def test_facilitator_downloads_the_pdf(facilitator_client, roadmap):
-    response = facilitator_client.get(url("workshop_export_pdf", roadmap))
+    response = download_pdf(facilitator_client, url("workshop_export_pdf", roadmap))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -164,7 +165,7 @@ def test_facilitator_downloads_the_pdf(facilitator_client, roadmap):
 def test_participant_downloads_the_pdf(client, participant, roadmap):
     join_as(client, participant)
 
-    response = client.get(url("workshop_export_pdf", roadmap))
+    response = download_pdf(client, url("workshop_export_pdf", roadmap))
 
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
@@ -184,7 +185,7 @@ def test_japanese_title_is_kept_in_the_file_name(facilitator_client, facilitator
 def test_too_large_workshop_gets_a_clear_page_not_a_pdf(facilitator_client, roadmap, monkeypatch):
     monkeypatch.setitem(pdf.PDF_LIMITS, "actions", (1, "actions"))
 
-    response = facilitator_client.get(url("workshop_export_pdf", roadmap))
+    response = download_pdf(facilitator_client, url("workshop_export_pdf", roadmap))
 
     assert response.status_code == 422
     assert response["Content-Type"].startswith("text/html")
@@ -196,7 +197,7 @@ def test_too_large_workshop_gets_a_clear_page_not_a_pdf(facilitator_client, road
 def test_a_render_that_takes_too_long_gets_a_clear_page(facilitator_client, roadmap, settings):
     settings.PDF_RENDER_TIMEOUT_SECONDS = 0.001
 
-    response = facilitator_client.get(url("workshop_export_pdf", roadmap))
+    response = download_pdf(facilitator_client, url("workshop_export_pdf", roadmap))
 
     assert response.status_code == 503
     assert "took too long" in response.content.decode()
@@ -210,7 +211,7 @@ def test_contributions_a_facilitator_hid_stay_out_of_the_documents(facilitator_c
 
     issues = read_csv(facilitator_client.get(url("workshop_export_issues_csv", roadmap)))
     actions = read_csv(facilitator_client.get(url("workshop_export_actions_csv", roadmap)))
-    document = pdf_text(facilitator_client.get(url("workshop_export_pdf", roadmap)).content)
+    document = pdf_text(download_pdf(facilitator_client, url("workshop_export_pdf", roadmap)).content)
 
     assert "介護職員の離職率が高い" in str(issues) and "介護職員の離職率が高い" in document
     for output in (str(issues), str(actions), document):

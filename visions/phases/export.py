@@ -3,21 +3,25 @@
 Downloads are for the workshop's people only (anyone else gets 404), never cached: the
 documents carry the workshop's names and may change any minute. The workshop file keeps
 hidden contributions and each person's own votes and scores: facilitators only.
+The roadmap PDF is made by the task worker (visions/documents/pdf_jobs.py), never in a request:
+until it is ready, its address answers a page that says so and follows it.
 """
 
 import re
 import unicodedata
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.shortcuts import render as render_template
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from visions.documents import workshop_file
 from visions.documents.csv_exports import actions_csv, issues_csv
-from visions.documents.pdf import PdfExportError, WorkshopTooLargeForPdf, render_html_to_pdf, render_workshop_pdf
+from visions.documents.pdf import PdfExportError, render_html_to_pdf
+from visions.documents.pdf_jobs import pdf_bytes, request_render, retry_render
 from visions.documents.snapshot import load_snapshot
 from visions.live.access import viewer_for
 from visions.live.pages import Board, Fragment, register
@@ -133,22 +137,54 @@ def attachment(content, content_type, filename):
     return response
 
 
+def pdf_state(render):
+    """What the person waiting sees: preparing, stuck (taking longer than any render), ready or failed."""
+    if render.is_ready or render.is_failed:
+        return render.status
+    return "stuck" if render.is_stuck else "preparing"
+
+
+def pdf_page(request, viewer, render, template="pdf/preparing.html", status=200):
+    context = {"workshop": viewer.workshop, "viewer": viewer, "render": render, "state": pdf_state(render)}
+    response = render_template(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_GET
 def workshop_export_pdf(request, pk):
+    """The roadmap PDF of the workshop as it is now, once the task worker has made it; until then, a page
+    that says it is being prepared and offers the download when it is ready. Never renders here."""
     viewer = viewer_for(request, pk)
-    workshop = viewer.workshop
-    try:
-        pdf = render_workshop_pdf(workshop)
-    except PdfExportError as error:
-        response = render(
-            request,
-            "pdf/export_failed.html",
-            {"workshop": workshop, "viewer": viewer, "message": str(error)},
-            status=422 if isinstance(error, WorkshopTooLargeForPdf) else 503,
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-    return attachment(pdf, "application/pdf", download_name(workshop, "roadmap.pdf"))
+    render = request_render(viewer.workshop)
+    if render.is_ready:
+        return attachment(pdf_bytes(render), "application/pdf", download_name(viewer.workshop, "roadmap.pdf"))
+    if render.is_failed:
+        status = 422 if render.refused else 503
+        return pdf_page(request, viewer, render, "pdf/export_failed.html", status=status)
+    return pdf_page(request, viewer, render)
+
+
+@require_GET
+def workshop_export_pdf_status(request, pk):
+    """The preparing page's poll: nothing new (204) while the state it shows holds, else the new state."""
+    viewer = viewer_for(request, pk)
+    render = request_render(viewer.workshop)
+    if request.GET.get("shown") == pdf_state(render):
+        return HttpResponse(status=204)
+    return pdf_page(request, viewer, render, "pdf/_render_status.html")
+
+
+@require_POST
+def workshop_export_pdf_retry(request, pk):
+    """Try a failed or stuck render of the current revision again (a refusal, too large, stays)."""
+    viewer = viewer_for(request, pk)
+    render = request_render(viewer.workshop)
+    retry_render(render)
+    if not request.htmx:
+        return redirect("workshop_export_pdf", pk=viewer.workshop_id)
+    render.refresh_from_db(fields=["status", "error", "refused", "requested_at", "started_at"])
+    return pdf_page(request, viewer, render, "pdf/_render_status.html")
 
 
 def csv_download(request, pk, table, suffix):
@@ -177,7 +213,7 @@ def join_sheet(request, pk):
     try:
         pdf, _peak_kib = render_html_to_pdf(join_sheet_html(request, workshop))
     except PdfExportError as error:
-        response = render(
+        response = render_template(
             request, "pdf/export_failed.html", {"workshop": workshop, "message": str(error)}, status=503
         )
         response["Cache-Control"] = "no-store"
