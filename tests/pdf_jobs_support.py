@@ -1,5 +1,6 @@
 """The task worker in tests: run the queued PDF renders as `manage.py db_worker` would, in this process."""
 
+from django.db import transaction
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -21,11 +22,16 @@ def run_queued_tasks():
         excluded_queue_names=[],
     )
     ran = 0
-    while (result := DBTaskResult.objects.ready().get_locked()) is not None:
-        result.claim(worker.worker_id)
+    while True:
+        # Claimed under a row lock, as the worker does: outside a test's wrapping transaction
+        # (live-server tests, PostgreSQL) select_for_update needs its own.
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
         worker.run_task(result)
         ran += 1
-    return ran
 
 
 def download_pdf(client, url):

@@ -28,6 +28,7 @@ from visions.models import (
     IssueVote,
     Milestone,
     Participant,
+    PdfRender,
     Stakeholder,
     Target,
     Theme,
@@ -286,6 +287,13 @@ VALUE_CASES = [
     ("effect confidence",
      lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1, confidence="sure")]),
      ["effect_confidence_valid"]),
+    # PDF renders
+    ("second render of one revision",
+     lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en") for _ in range(2)]),
+     ["pdf_render_one_per_revision", "visions_pdfrender.workshop_id"]),
+    ("render status",
+     lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en", status="lost")]),
+     ["pdf_render_status_valid"]),
 ]
 
 
