@@ -190,6 +190,23 @@
     }
   });
 
+  // A spent dot budget: every "+" on the page is disabled (the budget line says why), and
+  // enabled again when a dot comes off. The server renders the same on a full page.
+  function syncDots() {
+    var budget = document.getElementById("my-budget");
+    if (!budget || budget.dataset.left === undefined) return;
+    var spent = budget.dataset.left === "0";
+    var buttons = document.querySelectorAll("[data-testid=add-dot]");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].closest("form").classList.contains("htmx-request")) continue;
+      buttons[i].disabled = spent;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", syncDots);
+  document.addEventListener("htmx:afterSettle", syncDots);
+  document.addEventListener("htmx:oobAfterSwap", syncDots);
+
   document.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-close-editor]");
     if (close) {

@@ -120,7 +120,7 @@ def test_an_htmx_vote_answers_with_my_dots_and_my_budget(room):
     response = vote(room.participant, room, issue, 1, **HTMX)
     content = response.content.decode()
     assert f'id="issue-{issue.pk}-mine"' in content
-    assert 'id="my-budget" class="budget" hx-swap-oob="true"' in content
+    assert 'id="my-budget" class="budget" data-left="4" hx-swap-oob="true"' in content
     assert '<strong data-testid="dots-left">4</strong>' in content
 
 
@@ -271,3 +271,32 @@ def test_a_201_character_title_is_a_field_error_not_a_silent_cut(room):
     assert not Issue.objects.exists()
     room.participant.post(url("issue_add", room.workshop), {"title": "t" * 200, "description": "d" * 5000})
     assert Issue.objects.get().title == "t" * 200
+
+
+def test_a_spent_budget_renders_every_plus_disabled_with_the_reason(room):
+    first, second = IssueFactory(workshop=room.workshop), IssueFactory(workshop=room.workshop)
+    vote(room.participant, room, first, 5)
+    page = room.participant.get(url("phase_page", room.workshop, Phase.ISSUES)).content.decode()
+    assert 'data-testid="dots-spent"' in page
+    plus = [chunk for chunk in page.split("<button")[1:] if 'data-testid="add-dot"' in chunk.split(">", 1)[0]]
+    assert len(plus) == 2 and all(" disabled" in chunk.split(">", 1)[0] for chunk in plus)
+    vote(room.participant, room, first, 4)
+    page = room.participant.get(url("phase_page", room.workshop, Phase.ISSUES)).content.decode()
+    assert 'data-testid="dots-spent"' not in page
+
+
+def test_the_matrix_numbers_its_points_as_the_ranking(room):
+    low = IssueFactory(workshop=room.workshop, title="Empty shops")
+    high = IssueFactory(workshop=room.workshop, title="No night buses")
+    IssueScore.objects.create(issue=low, participant=room.me, impact=2, feasibility=2)
+    IssueScore.objects.create(issue=high, participant=room.me, impact=5, feasibility=3)
+    page = room.participant.get(url("phase_page", room.workshop, Phase.ISSUES)).content.decode()
+    ranks = page.split('id="matrix-ranks"', 1)[1].split("</g></g>", 1)[0]
+    assert ranks.index('aria-label="1. No night buses"') < ranks.index('aria-label="2. Empty shops"')
+    # A new score moves the numbers on every open page with the ranking.
+    before = room.facilitator.get(url("phase_page", room.workshop, Phase.ISSUES))
+    assert before.status_code == 200
+    room.participant.post(url("issue_score", room.workshop, low.pk), {"impact": 5, "feasibility": 5})
+    page = room.participant.get(url("phase_page", room.workshop, Phase.ISSUES)).content.decode()
+    ranks = page.split('id="matrix-ranks"', 1)[1]
+    assert ranks.index('aria-label="1. Empty shops"') < ranks.index('aria-label="2. No night buses"')

@@ -1,6 +1,7 @@
 """Phase 4, gaps and issues: derived gap issues beside participants' issues, dots, scores, the matrix."""
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Avg, Count, F, Q, Sum
 from django.shortcuts import render
@@ -172,6 +173,16 @@ def ranking_query(viewer, limit=10):
     return ranked
 
 
+def ranked_points(ranking):
+    """The ranking's numbers on the matrix, so a point can be told from the next (as the table)."""
+    points = []
+    for rank, issue in enumerate(ranking, start=1):
+        x, y = matrix_position(issue.mean_feasibility, issue.mean_impact)
+        points.append(SimpleNamespace(rank=rank, pk=issue.pk, title=issue.title, x=x, y=y, label_y=round(y + 4, 1),
+                                      mean_impact=issue.mean_impact, mean_feasibility=issue.mean_feasibility))
+    return points
+
+
 def theme_summary(workshop_id, is_facilitator):
     visible = Q() if is_facilitator else Q(issues__hidden=False)
     return list(
@@ -235,7 +246,8 @@ class IssuesBoard(Board):
             "gap_issues": [row for row in rows if row.origin == IssueOrigin.DERIVED],
             "participant_issues": [row for row in rows if row.origin == IssueOrigin.PARTICIPANT],
             "scored": [row for row in rows if row.matrix_point and not row.hidden],
-            "ranking": ranking_from_rows(rows),
+            "ranking": (ranking := ranking_from_rows(rows)),
+            "ranked_points": ranked_points(ranking),
             "themes": theme_summary(viewer.workshop_id, viewer.is_facilitator),
             "budget": budget_for(viewer, viewer.workshop),
             "issue_form": context.get("issue_form") or IssueForm(),
@@ -299,7 +311,9 @@ class IssuesBoard(Board):
         if changes.ids(Subject.THEME):
             themes_again = True
         if rank_again:
-            fragments.append(Fragment("phases/issues.html#ranking", ranking_query(viewer)))
+            ranking = ranking_query(viewer)
+            fragments.append(Fragment("phases/issues.html#ranking", ranking))
+            fragments.append(Fragment("phases/issues.html#matrix_ranks", ranked_points(ranking), svg=True))
         if themes_again:
             fragments.append(
                 Fragment(
@@ -328,6 +342,7 @@ def matrix_frame():
         "tick_x": low - 6,
         "tick_y": high + 14,
         "label_y": low - 8,
+        "axis_label_y": MATRIX_SIZE - 6,  # the baseline above the edge: descenders are not cut
         "ticks": [(n, *(round(v) for v in matrix_position(n, n))) for n in range(1, 6)],
     }
 
