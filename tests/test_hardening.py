@@ -95,3 +95,34 @@ def test_finding_8_static_files_keep_their_caching(client):
         "visions.middleware.PrivatePagesMiddleware"
     )
     assert PrivatePagesMiddleware
+
+
+def test_finding_8_a_participants_own_style_carries_the_responses_nonce(client, workshop, participant):
+    from tests.conftest import join_as
+
+    join_as(client, participant)
+    response = client.get(reverse("workshop_detail", args=[workshop.pk]))
+    page = response.content.decode()
+    nonce = policy(response)["style-src"][1].strip("'").removeprefix("nonce-")
+    assert f'<style nonce="{nonce}">' in page
+    assert " style=" not in page
+
+
+@pytest.mark.browser
+def test_finding_8_the_browser_suite_notices_a_csp_violation(browser, live_server):
+    from tests import conftest
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("join"))
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+            " document.body.append(s); }"
+        )
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => window.x") is None
+        assert any("Content Security Policy" in v for v in conftest.CSP_VIOLATIONS)
+    finally:
+        conftest.CSP_VIOLATIONS.clear()  # expected here; any other test fails on one
+        context.close()
