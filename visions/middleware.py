@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from visions.live import Refused
 
@@ -33,3 +34,18 @@ class RefusalMiddleware:
             response["HX-Reswap"] = "innerHTML"
             return response
         return render(request, "phases/refused.html", context, status=status)
+
+
+class PrivatePagesMiddleware:
+    """Every page the app makes is about someone's workshop: no shared or browser cache keeps it.
+
+    Static files never reach this (WhiteNoise answers them first) and keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -222,14 +222,17 @@ def test_a_bidi_override_in_the_title_does_not_disguise_the_download_name(facili
     # Finding 8: "Plan\u202efdp.exe" would read as "Planexe.pdf" in a download list.
     workshop = WorkshopFactory(title="Plan\u202efdp.exe\u200b\u2066x\u2069\x07", facilitators=[facilitator])
 
-    for name in ("workshop_export_issues_csv", "workshop_export_actions_csv"):
+    for name in ("workshop_export_issues_csv", "workshop_export_actions_csv", "join_sheet"):
         disposition = facilitator_client.get(url(name, workshop))["Content-Disposition"]
         sent = urllib.parse.unquote(disposition.split("''", 1)[1]) if "''" in disposition else disposition
         assert not any(unicodedata.category(ch)[0] == "C" for ch in sent)
         assert "Planfdp.exex" in sent
+    # The workshop file's name carries no title at all.
+    disposition = facilitator_client.get(url("workshop_export_json", workshop))["Content-Disposition"]
+    assert disposition == f'attachment; filename="workshop-{workshop.pk}.json"'
 
 
-@pytest.mark.parametrize("formula", ["＝1+1", "＋1", "－1", "＠SUM(A1)", "=1+1"])
+@pytest.mark.parametrize("formula", ["＝1+1", "＋1", "－1", "＠SUM(A1)", "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
 def test_full_width_formula_characters_are_neutralised_in_csv_cells(facilitator_client, workshop, formula):
     workshop.language = "en"
     workshop.save()

@@ -412,7 +412,9 @@ def draw_opening(plot, workshop, action_count):
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" {attrs(width=WIDTH, height=height)} '
         f'viewBox="0 0 {WIDTH} {height}" role="group" aria-labelledby="tl-title" '
-        f'style="max-width:100%;height:auto;font-family:{FONT}" data-role="timeline">'
+        # Presentation attributes, not style="…": the pages' Content-Security-Policy allows no inline
+        # style; the sizing (max-width, height) lives in app.css, pdf.css and projector.css.
+        f'font-family="{FONT}" data-role="timeline">'
         + element("title", escape(title), id="tl-title")
         + defs()
         + element("rect", x=0, y=0, width=WIDTH, height=height, fill="#ffffff")
