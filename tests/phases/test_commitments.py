@@ -1,0 +1,138 @@
+"""Commitments: recorded by the facilitator in phase 6, opened and downloaded as they were, never changed."""
+
+import datetime
+import json
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.urls import reverse
+
+from visions.documents.commitments import drift_for, record_commitment
+from visions.models import Action, Activity, Commitment, Participant
+from tests.conftest import join_as
+from tests.factories import AssessmentFactory, ParticipantFactory, TargetFactory, UserFactory, WorkshopFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def planned(workshop):
+    workshop.phase = "export"
+    workshop.save()
+    target = TargetFactory(workshop=workshop, indicator="再エネ比率", target_value=80, target_year=2035)
+    AssessmentFactory(target=target, value=30, as_of=datetime.date(2024, 4, 1))
+    AssessmentFactory(target=target, value=40, as_of=datetime.date(2025, 4, 1))
+    action = Action.objects.create(workshop=workshop, title="屋根上太陽光", start_year=2026, end_year=2029)
+    return workshop, target, action
+
+
+def create_url(workshop):
+    return reverse("commitment_create", args=[workshop.pk])
+
+
+def test_facilitator_records_a_commitment_and_it_is_in_the_history(facilitator_client, planned):
+    workshop, _target, action = planned
+    response = facilitator_client.post(create_url(workshop), {"name": "Council meeting 2027-03"})
+    commitment = Commitment.objects.get(workshop=workshop)
+    assert response.status_code == 302 and response["Location"].endswith(f"/commitments/{commitment.pk}/")
+    assert commitment.name == "Council meeting 2027-03" and commitment.committed_by.username == "fac"
+    assert [a["title"] for a in commitment.snapshot["actions"]] == ["屋根上太陽光"]
+    assert commitment.snapshot["ids"]["actions"] == {"a1": action.pk}
+    assert commitment.snapshot["derived"]["gaps"][0]["gap"] == 40
+    activity = Activity.objects.get(workshop=workshop, subject_type="commitment")
+    assert activity.verb == "created" and activity.summary == "Council meeting 2027-03"
+
+
+def test_locked_workshop_still_lets_the_facilitator_commit(facilitator_client, planned):
+    workshop = planned[0]
+    workshop.locked = True
+    workshop.save()
+    assert facilitator_client.post(create_url(workshop), {"name": "Board"}).status_code == 302
+    assert Commitment.objects.count() == 1
+
+
+def test_a_name_is_required_and_bounded(facilitator_client, planned):
+    workshop = planned[0]
+    response = facilitator_client.post(create_url(workshop), {"name": ""})
+    assert response.status_code == 422 and b"commitment-name-error" in response.content
+    response = facilitator_client.post(create_url(workshop), {"name": "x" * 201})
+    assert response.status_code == 422
+    assert not Commitment.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["participant", "observer"])
+def test_participants_and_observers_cannot_commit_but_can_open(client, planned, role):
+    workshop = planned[0]
+    commitment = record_commitment(workshop, "Board")
+    join_as(client, ParticipantFactory(workshop=workshop, role=role))
+    assert client.post(create_url(workshop), {"name": "Mine"}).status_code == 403
+    assert Commitment.objects.count() == 1
+    page = client.get(reverse("phase_page", args=[workshop.pk, "export"]))
+    assert "Board" in page.content.decode() and b"commitment-form" not in page.content
+    opened = client.get(reverse("commitment_detail", args=[workshop.pk, commitment.pk]))
+    assert opened.status_code == 200 and "屋根上太陽光" in opened.content.decode()
+    assert client.get(reverse("commitment_json", args=[workshop.pk, commitment.pk])).status_code == 403
+
+
+def test_strangers_and_anonymous_get_404(client, planned):
+    workshop = planned[0]
+    commitment = record_commitment(workshop, "Board")
+    urls = [reverse(n, args=[workshop.pk, commitment.pk]) for n in ("commitment_detail", "commitment_json")]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    assert client.post(create_url(workshop), {"name": "x"}).status_code == 404
+    client.force_login(UserFactory(username="other"))
+    for url in urls:
+        assert client.get(url).status_code == 404
+    assert client.post(create_url(workshop), {"name": "x"}).status_code == 404
+    assert Commitment.objects.count() == 1
+
+
+def test_a_commitment_of_another_workshop_is_404(facilitator_client, facilitator, planned):
+    other = WorkshopFactory(facilitators=[facilitator])
+    commitment = record_commitment(planned[0], "Board")
+    assert facilitator_client.get(reverse("commitment_detail", args=[other.pk, commitment.pk])).status_code == 404
+    assert facilitator_client.get(reverse("commitment_json", args=[other.pk, commitment.pk])).status_code == 404
+
+
+def test_wrong_methods_are_405(facilitator_client, planned):
+    workshop = planned[0]
+    commitment = record_commitment(workshop, "Board")
+    assert facilitator_client.get(create_url(workshop)).status_code == 405
+    assert facilitator_client.post(reverse("commitment_detail", args=[workshop.pk, commitment.pk])).status_code == 405
+    assert facilitator_client.post(reverse("commitment_json", args=[workshop.pk, commitment.pk])).status_code == 405
+
+
+def test_the_commitment_opens_as_it_was_after_the_roadmap_changed(facilitator_client, planned):
+    workshop, _target, action = planned
+    commitment = record_commitment(workshop, "Board")
+    action.title = "変わった"
+    action.save()
+    page = facilitator_client.get(reverse("commitment_detail", args=[workshop.pk, commitment.pk])).content.decode()
+    assert "屋根上太陽光" in page and "変わった" not in page
+    download = facilitator_client.get(reverse("commitment_json", args=[workshop.pk, commitment.pk]))
+    assert download["Content-Type"].startswith("application/json")
+    assert json.loads(download.content)["actions"][0]["title"] == "屋根上太陽光"
+
+
+def test_a_commitment_is_never_changed(planned):
+    commitment = record_commitment(planned[0], "Board")
+    commitment.name = "Other"
+    with pytest.raises(IntegrityError):
+        commitment.save()
+    with pytest.raises(IntegrityError):
+        Commitment.objects.filter(pk=commitment.pk).update(name="Other")
+    # The database refuses it too, whatever code path asks.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE visions_commitment SET name = 'Other'")
+    assert Commitment.objects.get().name == "Board"
+
+
+def test_roadmap_page_shows_the_drift_or_a_hint(facilitator_client, planned):
+    workshop, _target, action = planned
+    page = facilitator_client.get(reverse("roadmap", args=[workshop.pk])).content.decode()
+    assert 'data-testid="drift-hint"' in page and 'data-testid="drift"' not in page
+    record_commitment(workshop, "Board")
+    Action.objects.filter(pk=action.pk).update(start_year=2027, end_year=2031)
+    page = facilitator_client.get(reverse("roadmap", args=[workshop.pk])).content.decode()
+    assert 'data-testid="drift"' in page and "slipped by 2 years" in page
