@@ -136,3 +136,51 @@ def test_roadmap_page_shows_the_drift_or_a_hint(facilitator_client, planned):
     Action.objects.filter(pk=action.pk).update(start_year=2027, end_year=2031)
     page = facilitator_client.get(reverse("roadmap", args=[workshop.pk])).content.decode()
     assert 'data-testid="drift"' in page and "slipped by 2 years" in page
+
+
+def test_commitments_travel_in_the_workshop_file(facilitator_client, planned):
+    from visions.documents import workshop_file
+
+    workshop, _target, action = planned
+    gone = Action.objects.create(workshop=workshop, title="やめた", start_year=2026, end_year=2027)
+    record_commitment(workshop, "Council 2027-03")
+    gone.delete()
+    Action.objects.filter(pk=action.pk).update(end_year=2030)
+    document = workshop_file.export_document(workshop)
+    assert [c["name"] for c in document["commitments"]] == ["Council 2027-03"]
+    assert "commitments" not in document["commitments"][0]["snapshot"]
+    copy = workshop_file.import_document(json.loads(workshop_file.dumps(document)))
+    imported = Commitment.objects.get(workshop=copy)
+    assert imported.name == "Council 2027-03"
+    drift = drift_for(copy, today=datetime.date(2027, 6, 1))
+    assert [a.title for a in drift.removed] == ["やめた"] and [(a.title, a.slip) for a in drift.moved] == [("屋根上太陽光", 1)]
+    again = workshop_file.export_document(copy)
+    # The same copy again; only the name kept for the removed action's id differs.
+    strip = [{**c, "snapshot": {**c["snapshot"], "ids": None}} for c in document["commitments"]]
+    assert [{**c, "snapshot": {**c["snapshot"], "ids": None}} for c in again["commitments"]] == strip
+    assert again["commitments"][0]["snapshot"]["ids"]["actions"]["a1"] == "a1"
+
+
+@pytest.mark.parametrize(
+    ("change", "place"),
+    [
+        (lambda c: c.update(name=""), "commitments[0].name"),
+        (lambda c: c.update(name="x" * 201), "commitments[0].name"),
+        (lambda c: c.update(committed_at="yesterday"), "commitments[0].committed_at"),
+        (lambda c: c.update(snapshot=[]), "commitments[0].snapshot"),
+        (lambda c: c["snapshot"]["ids"].update(actions={"a1": 5}), "commitments[0].snapshot.ids.actions"),
+    ],
+)
+def test_a_bad_commitment_in_the_file_is_named_and_nothing_is_imported(planned, change, place):
+    from visions.documents import workshop_file
+    from visions.documents.workshop_file.shape import WorkshopFileError
+
+    workshop = planned[0]
+    record_commitment(workshop, "Board")
+    document = json.loads(workshop_file.dumps(workshop_file.export_document(workshop)))
+    change(document["commitments"][0])
+    before = Commitment.objects.count()
+    with pytest.raises(WorkshopFileError) as error:
+        workshop_file.import_document(document)
+    assert place in str(error.value)
+    assert Commitment.objects.count() == before

@@ -15,6 +15,7 @@ from visions.models import Action, Commitment, Target
 def commitment_document(workshop):
     """The workshop file now, with the ids its action and target keys stand for."""
     document = workshop_file.export_document(workshop)
+    document.pop("commitments", None)  # a copy does not carry the earlier copies
     ids = {}
     for section, model in (("actions", Action), ("targets", Target)):
         pks = model.objects.filter(workshop=workshop).order_by("id").values_list("pk", flat=True)
