@@ -184,3 +184,18 @@ def test_a_bad_commitment_in_the_file_is_named_and_nothing_is_imported(planned, 
         workshop_file.import_document(document)
     assert place in str(error.value)
     assert Commitment.objects.count() == before
+
+
+def test_overview_and_pdf_report_show_the_drift(facilitator_client, planned):
+    from visions.documents.pdf import RoadmapReport
+    from visions.documents.snapshot import load_snapshot
+
+    workshop, _target, action = planned
+    assert 'data-testid="drift"' not in facilitator_client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    record_commitment(workshop, "Board")
+    Action.objects.filter(pk=action.pk).update(end_year=2030)
+    page = facilitator_client.get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+    assert 'data-testid="drift"' in page and "slipped by 1 year" in page
+    report = RoadmapReport.from_snapshot(load_snapshot(workshop), today=datetime.date(2027, 6, 1))
+    assert [(a.title, a.slip) for a in report.drift.moved] == [("屋根上太陽光", 1)]
+    assert report.drift.progress[0].expected == 25
