@@ -47,7 +47,7 @@ def drift_since(commitment, workshop, today=None, now_document=None):
         now_document or commitment_document(workshop),
         today or timezone.localdate(),
         name=commitment.name,
-        committed_at=commitment.committed_at.date().isoformat(),
+        committed_at=timezone.localtime(commitment.committed_at).date().isoformat(),
         stale_months=workshop.evidence_stale_months,
     )
 
