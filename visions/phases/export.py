@@ -115,7 +115,7 @@ class ExportBoard(Board):
         if changes.subjects:
             fragments.append(Fragment("phases/export.html#summary", export_summary(viewer.workshop_id)))
         if changes.any_of(COMMITMENT_ADDED):
-            fragments.append(Fragment("phases/export.html#commitments", commitments_context(viewer)))
+            fragments.append(Fragment("phases/export.html#commitments", {"commitments_block": commitments_context(viewer)}))
         return fragments
 
 
