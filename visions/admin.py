@@ -195,3 +195,17 @@ class ActivityAdmin(admin.ModelAdmin):
 @admin.register(models.JoinFailure)
 class JoinFailureAdmin(admin.ModelAdmin):
     list_display = ("client", "created_at")
+
+
+@admin.register(models.Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    """Read only: a commitment is never changed once recorded (the database refuses it too)."""
+
+    list_display = ("name", "workshop", "committed_at", "committed_by")
+    readonly_fields = ("workshop", "name", "committed_at", "committed_by", "snapshot")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

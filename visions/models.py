@@ -127,6 +127,11 @@ class Workshop(models.Model):
         default=5,
         help_text=_("How many of the highest-voted issues the roadmap must address."),
     )
+    evidence_stale_months = models.PositiveSmallIntegerField(
+        _("evidence is stale after (months)"),
+        default=12,
+        help_text=_("Since the last commitment, a target whose latest assessment is older than this is flagged stale."),
+    )
     # The countdown lives on the server so that every page shows the same time:
     # running = ends_at set; paused = remaining seconds set; neither = no timer.
     timer_ends_at = models.DateTimeField(null=True, blank=True)
@@ -152,6 +157,10 @@ class Workshop(models.Model):
             models.CheckConstraint(condition=in_choices("phase", Phase), name="workshop_phase_valid"),
             models.CheckConstraint(condition=in_choices("language", Language), name="workshop_language_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="workshop_title_present"),
+            models.CheckConstraint(
+                condition=Q(evidence_stale_months__gte=1, evidence_stale_months__lte=120),
+                name="workshop_evidence_stale_months_range",
+            ),
             models.CheckConstraint(condition=Q(dot_budget__gte=0), name="workshop_dot_budget_nonnegative"),
             models.CheckConstraint(condition=Q(dot_budget__lte=MAX_DOTS), name="workshop_dot_budget_range"),
             models.CheckConstraint(
@@ -816,6 +825,7 @@ ACTIVITY_SUBJECTS = {
     "workshop": pgettext_lazy("activity subject", "workshop"),
     "participant": pgettext_lazy("activity subject", "participant"),
     "stakeholder": pgettext_lazy("activity subject", "organisation"),
+    "commitment": pgettext_lazy("activity subject", "commitment"),
     "vision": pgettext_lazy("activity subject", "vision"),
     "target": pgettext_lazy("activity subject", "target"),
     "assessment": pgettext_lazy("activity subject", "assessment"),
@@ -990,3 +1000,36 @@ class PdfRender(models.Model):
                 status=PdfRenderStatus.PENDING, error="", started_at=None, requested_at=timezone.now()
             )
         )
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise IntegrityError("A commitment is never changed once recorded.")
+
+
+class Commitment(models.Model):
+    """The roadmap as the group agreed it on a day, with the derived numbers of that moment: never changed."""
+
+    NAME_LENGTH = 200
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="commitments")
+    name = models.CharField(_("name"), max_length=NAME_LENGTH)
+    committed_at = models.DateTimeField(_("committed at"))
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.JSONField(default=dict)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-committed_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="commitment_name_present")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise IntegrityError("A commitment is never changed once recorded.")
+        super().save(*args, **kwargs)

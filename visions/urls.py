@@ -5,6 +5,7 @@ from django.urls import path
 from visions.live import pages as live_pages  # noqa: E402
 from visions.phases import console, current_state, issues, live_workshop, stakeholders, themes, vision  # noqa: E402
 from visions.phases import export as export_views  # noqa: E402
+from visions.phases import commitments as commitment_views  # noqa: E402
 
 urlpatterns = []
 
@@ -125,4 +126,19 @@ urlpatterns += [
     path(_live + "themes/<int:theme_id>/rename/", themes.theme_rename, name="theme_rename"),
     path(_live + "themes/<int:theme_id>/split/", themes.theme_split, name="theme_split"),
     path(_live + "themes/<int:theme_id>/delete/", themes.theme_delete, name="theme_delete"),
+]
+
+# --- phase 6, the group's commitments (visions/phases/commitments.py) ---
+urlpatterns += [
+    path("workshops/<int:pk>/commitments/", commitment_views.commitment_create, name="commitment_create"),
+    path(
+        "workshops/<int:pk>/commitments/<int:commitment_id>/",
+        commitment_views.commitment_detail,
+        name="commitment_detail",
+    ),
+    path(
+        "workshops/<int:pk>/commitments/<int:commitment_id>.json",
+        commitment_views.commitment_json,
+        name="commitment_json",
+    ),
 ]

@@ -25,6 +25,7 @@ from visions.live.pages import (
     WORKSHOP_UPDATED,
 )
 from visions.models import Activity, Endorsement, Phase, Theme, VisionStatus
+from visions.phases.export import COMMITMENT_ADDED
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED, VISION_HIDDEN, VISION_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
 from visions.phases.issues import ISSUE_ADDED, ISSUE_DELETED, ISSUE_EDITED, ISSUE_SCORED, ISSUE_VOTED
@@ -743,6 +744,7 @@ CASES = [
         data={**WORKSHOP_DATA, "version": 1}
     ),
     Case("workshop_rotate_code", "workshop_rotate_code", FACILITATOR, Phase.EXPORT, (JOIN_CODE_ROTATED,)),
+    Case("commitment_create", "commitment_create", FACILITATOR, Phase.EXPORT, (COMMITMENT_ADDED,), data={"name": "Board"}),
     # Another workshop's: no page of this one hears of it.
     Case(
         "workshop_create",

@@ -172,7 +172,7 @@ def test_page_query_count_is_fixed(facilitator_client, workshop, django_assert_n
         MilestoneFactory(workshop=workshop, accepted=False, proposed_by=ParticipantFactory(workshop=workshop))
     facilitator_client.get(url("roadmap", workshop))
     # Session, user, workshop, facilitator check, the snapshot's 14, the latest activity.
-    with django_assert_num_queries(20):  # 19, and the actions' expected effects
+    with django_assert_num_queries(21):  # 19, the actions' expected effects, the latest commitment
         facilitator_client.get(url("roadmap", workshop))
 
 

@@ -25,6 +25,7 @@ from visions.documents.charts import format_value, target_chart_description, tar
 from visions import sdgs
 from visions.documents.findings import action_rows, coverage_findings
 from visions.models import Role, Sector
+from visions.documents.commitments import drift_for
 from visions.documents.snapshot import load_snapshot, roadmap_check
 
 logger = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ class RoadmapReport:
     action_rows: list
     findings: list = field(default_factory=list)
     roadmap_check: object = None
+    drift: object = None  # visions.documents.drift.Drift since the latest commitment, or None
 
     @property
     def workshop(self):
@@ -243,6 +245,7 @@ class RoadmapReport:
             action_rows=action_rows(snapshot.actions, coverage=snapshot.coverage),
             findings=coverage_findings(snapshot),
             roadmap_check=roadmap_check(snapshot, (today or timezone.localdate()).year),
+            drift=drift_for(snapshot.workshop, today),
         )
 
 

@@ -37,6 +37,7 @@ class Subject(StrEnum):
     THEME = "theme"
     MILESTONE = "milestone"
     ACTION = "action"
+    COMMITMENT = "commitment"
 
 
 class Verb(StrEnum):

@@ -23,6 +23,7 @@ from visions.documents.csv_exports import actions_csv, issues_csv
 from visions.documents.pdf import PdfExportError, render_html_to_pdf
 from visions.documents.pdf_jobs import pdf_bytes, request_render, retry_render
 from visions.documents.snapshot import load_snapshot
+from visions.live.activity import Subject, declare
 from visions.live.access import viewer_for
 from visions.live.pages import Board, Fragment, register
 from visions.live.writes import facilitator_page
@@ -41,6 +42,10 @@ from visions.phases.vision import (
     VISION_EDITED,
     adopted_vision_with_targets,
 )
+
+
+# The commitment views (visions/phases/commitments.py) record this; declared here so the board can show it.
+COMMITMENT_ADDED = declare(Subject.COMMITMENT, "created")
 
 
 def export_summary(workshop_id):
@@ -87,6 +92,7 @@ class ExportBoard(Board):
             ISSUE_RESTORED,
             PARTICIPANT_JOINED,
             *ROADMAP_CHANGES,
+            COMMITMENT_ADDED,
         }
     )
     template = "phases/export.html"
@@ -97,6 +103,7 @@ class ExportBoard(Board):
             "adopted": adopted_vision_with_targets(viewer.workshop_id),
             "downloads": export_links(viewer),
             "overview_url": reverse("workshop_detail", args=[viewer.workshop_id]),
+            "commitments_block": commitments_context(viewer),
         }
 
     def delta(self, viewer, changes, context):
@@ -107,7 +114,20 @@ class ExportBoard(Board):
             )
         if changes.subjects:
             fragments.append(Fragment("phases/export.html#summary", export_summary(viewer.workshop_id)))
+        if changes.any_of(COMMITMENT_ADDED):
+            fragments.append(Fragment("phases/export.html#commitments", {"commitments_block": commitments_context(viewer)}))
         return fragments
+
+
+def commitments_context(viewer):
+    from visions.phases.commitments import CommitmentForm, commitments_of
+
+    return {
+        "commitments": commitments_of(viewer.workshop_id),
+        "commitment_form": CommitmentForm() if viewer.is_facilitator else None,
+        "workshop": viewer.workshop,
+        "viewer": viewer,
+    }
 
 
 BOARD = register(ExportBoard())

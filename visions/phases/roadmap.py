@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from visions.documents.findings import out_of_range_rows
+from visions.documents.commitments import drift_for
 from visions.documents.snapshot import load_snapshot, roadmap_check
 from visions.documents.timeline import timeline_svg
 from visions.live import record
@@ -148,6 +149,8 @@ def roadmap_context(viewer, query, *, panel=None, notice=""):
         "viewer": viewer,
         "snapshot": snapshot,
         "roadmap_check": roadmap_check(snapshot, timezone.localdate().year),
+        "drift": drift_for(workshop),
+        "drift_hint": viewer.is_facilitator,
         "vision": snapshot.adopted_vision,
         "milestones_backwards": [
             (m, milestone_actions.get(m.pk, [])) for m in sorted(milestones, key=lambda m: (-m.year, m.pk))

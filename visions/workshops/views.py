@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from visions import sdgs
 from visions.documents import workshop_file
 from visions.documents.findings import out_of_range_findings
+from visions.documents.commitments import drift_for
 from visions.documents.snapshot import load_snapshot
 from visions.live import record
 from visions.live.access import SESSION_KEY, Viewer, remember_participant, session_participant_id, viewer_for
@@ -176,6 +177,8 @@ def overview_context(viewer):
         "sector_mix": sector_mix(snapshot),
         "visions": visions_with_goals(snapshot),
         "out_of_range": out_of_range_findings(snapshot),
+        "drift": drift_for(viewer.workshop),
+        "drift_hint": False,
     }
 
 

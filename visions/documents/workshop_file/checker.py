@@ -61,6 +61,9 @@ def _max_length(model, field):
     return model._meta.get_field(field).max_length
 
 
+from visions.documents.workshop_file.commitments import check_commitments  # noqa: E402
+
+
 class DocumentChecker:
     """Reads one document into plain, complete values, raising on the first broken rule."""
 
@@ -259,6 +262,7 @@ class DocumentChecker:
             "issues": issues,
             "milestones": milestones,
             "actions": actions,
+            "commitments": check_commitments(self.document),
         }
 
     def workshop(self):

@@ -14,6 +14,8 @@ from visions.models import IssueOrigin, Theme, Workshop
 
 WORKSHOP_IMPORTED = declare(Subject.WORKSHOP, "imported")
 
+from visions.documents.workshop_file.commitments import import_commitments  # noqa: E402
+
 
 def import_document(document, *, facilitator=None):
     """A new workshop made from `document` in one transaction; nothing is written if any rule is broken."""
@@ -64,6 +66,7 @@ def _write(clean):
                 for value in entry[list_field.name]
             )
     _ensure_derived_issues(clean, context.objects["targets"])
+    import_commitments(workshop, clean["commitments"], context.objects)
     return workshop, context.objects
 
 

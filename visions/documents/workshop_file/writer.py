@@ -43,6 +43,11 @@ def export_document(workshop):
             context.lists[list_field.name] = _rows_by_owner(list_field, workshop, context)
         document[section.name] = [_entry(section, obj, context) for obj in objects[section.name]]
     document["derived"] = _derived(load_snapshot(workshop), keys)
+    from visions.documents.workshop_file.commitments import export_commitments
+
+    commitments = export_commitments(workshop, keys)
+    if commitments:  # optional: a file without commitments stays as it was
+        document["commitments"] = commitments
     return document
 
 
