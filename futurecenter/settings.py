@@ -132,7 +132,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "visions.workshops.ratelimit.address_of"
+AXES_CLIENT_IP_CALLABLE = "visions.workshops.ratelimit.sign_in_address_of"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"

@@ -7,6 +7,7 @@ ceiling. With 32¹⁰ possible codes, even that ceiling leaves guessing hopeless
 database is the only state the app processes share, so the failures live there.
 """
 
+import ipaddress
 import math
 from datetime import timedelta
 
@@ -25,6 +26,15 @@ def address_of(request):
         if forwarded:
             return forwarded[:50]
     return (request.META.get("REMOTE_ADDR") or "unknown")[:50]
+
+
+def sign_in_address_of(request):
+    """The address django-axes records: a real IP or none (its column is an IP field on
+    PostgreSQL; a forged header or a request without an address must not break signing in)."""
+    try:
+        return str(ipaddress.ip_address(address_of(request)))
+    except ValueError:
+        return None
 
 
 def counters(request):
