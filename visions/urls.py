@@ -3,7 +3,7 @@ from django.urls import path
 # Each area adds its own patterns in its own section below.
 
 from visions.live import pages as live_pages  # noqa: E402
-from visions.phases import console, current_state, issues, live_workshop, stakeholders, themes, vision  # noqa: E402
+from visions.phases import console, current_state, issues, live_workshop, similar, stakeholders, themes, vision  # noqa: E402
 from visions.phases import export as export_views  # noqa: E402
 from visions.phases import commitments as commitment_views  # noqa: E402
 
@@ -115,6 +115,7 @@ urlpatterns += [
     path(_live + "targets/<int:target_id>/assessments/new/", current_state.assessment_add, name="assessment_add"),
     path(_live + "assessments/<int:item_id>/delete/", current_state.assessment_delete, name="assessment_delete"),
     path(_live + "issues/new/", issues.issue_add, name="issue_add"),
+    path(_live + "issues/similar/", similar.issue_similar, name="issue_similar"),
     path(_live + "issues/<int:item_id>/edit/", issues.issue_edit, name="issue_edit"),
     path(_live + "issues/<int:item_id>/delete/", issues.issue_delete, name="issue_delete"),
     path(_live + "issues/<int:item_id>/vote/", issues.issue_vote, name="issue_vote"),
