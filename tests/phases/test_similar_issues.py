@@ -4,7 +4,7 @@ texts, only from the person's own workshop and never hidden ones."""
 import pytest
 
 from visions.models import Phase
-from visions.phases.similar import similar_titles
+from visions.phases.similar import similar_groups, similar_titles
 
 from tests.factories import IssueFactory
 from tests.live.test_live_support import make_room, url
@@ -69,3 +69,17 @@ def test_the_form_asks_for_hints_as_the_title_is_typed(room):
 def test_a_stranger_gets_404_and_other_methods_405(room, client):
     assert hints(room.anonymous, room.workshop, "night buses").status_code == 404
     assert room.participant.post(url("issue_similar", room.workshop), {"title": "x"}).status_code == 405
+
+
+def test_alike_issues_are_grouped_and_unrelated_ones_left_alone():
+    groups = similar_groups(EXISTING + [(6, "No night buses after 10 pm"), (7, "商店街の空き店舗")])
+    assert [sorted(pk for pk, _title in group) for group in groups] == [[1, 6], [4, 7]]
+
+
+def test_the_themes_page_suggests_alike_issues_to_the_facilitator(room):
+    IssueFactory(workshop=room.workshop, title="No night buses after 9 pm")
+    IssueFactory(workshop=room.workshop, title="No night buses after 10 pm")
+    IssueFactory(workshop=room.workshop, title="Too few doctors in the valley")
+    page = room.facilitator.get(url("themes", room.workshop)).content.decode()
+    suggestion = page.split('data-testid="similar-groups"', 1)[1].split("</section>", 1)[0]
+    assert "after 9 pm" in suggestion and "after 10 pm" in suggestion and "doctors" not in suggestion

@@ -40,6 +40,31 @@ def similar_titles(text, candidates, limit=SHOWN):
     return [(pk, title) for _score, pk, title in alike[:limit]]
 
 
+def similar_groups(candidates, limit=8):
+    """Groups of alike issues (each pair within a group alike to one another's neighbour), largest first.
+
+    For the facilitator's themes page: a suggestion of what to theme together or merge.
+    """
+    items = [(pk, title, bigrams(title)) for pk, title in candidates]
+    parent = {pk: pk for pk, _title, _grams in items}
+
+    def root(pk):
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    for i, (pk, _title, grams) in enumerate(items):
+        for other, _other_title, other_grams in items[i + 1:]:
+            if likeness(grams, other_grams) >= LIKE_ENOUGH:
+                parent[root(other)] = root(pk)
+    groups = {}
+    for pk, title, _grams in items:
+        groups.setdefault(root(pk), []).append((pk, title))
+    alike = [group for group in groups.values() if len(group) > 1]
+    return sorted(alike, key=lambda group: (-len(group), group[0][0]))[:limit]
+
+
 @require_GET
 def issue_similar(request, pk):
     viewer = viewer_for(request, pk)

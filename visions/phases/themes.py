@@ -12,6 +12,7 @@ from visions.live.pages import PAGE_THEMES, Board, Fragment, delta_workshop, pha
 from visions.live.writes import done, facilitator_page, write
 from visions.models import Issue, Phase, Theme
 from visions.phases.forms import AssignIssuesForm, MergeThemesForm, SplitThemeForm, ThemeForm
+from visions.phases.similar import similar_groups
 
 # Theme changes touch the issues they move ("touches"): the issues board redraws those and its theme list.
 THEME_ADDED = declare(Subject.THEME, "created")
@@ -46,7 +47,8 @@ def themes_context(viewer, **forms):
         "workshop": workshop,
         "viewer": viewer,
         "themes": themes,
-        "unthemed": list(Issue.objects.filter(workshop=workshop, theme__isnull=True).order_by("id")),
+        "unthemed": (unthemed := list(Issue.objects.filter(workshop=workshop, theme__isnull=True).order_by("id"))),
+        "similar_groups": similar_groups((issue.pk, issue.title) for issue in unthemed if not issue.hidden),
         "theme_form": forms.get("theme_form") or ThemeForm(workshop=workshop),
         "assign_form": forms.get("assign_form") or AssignIssuesForm(workshop=workshop),
         "merge_form": forms.get("merge_form") or MergeThemesForm(workshop=workshop),
