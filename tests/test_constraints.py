@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 
 from visions.integrity import drop_triggers, install_triggers, workshop_links
 from visions.models import (
@@ -22,6 +23,7 @@ from visions.models import (
     ActionOwner,
     Activity,
     Assessment,
+    Commitment,
     Endorsement,
     Issue,
     IssueScore,
@@ -287,6 +289,16 @@ VALUE_CASES = [
     ("effect confidence",
      lambda w: Effect.objects.bulk_create([Effect(action=w.action, target=w.target, amount=1, confidence="sure")]),
      ["effect_confidence_valid"]),
+    # commitments and the stale-evidence setting
+    ("commitment without a name",
+     lambda w: Commitment.objects.bulk_create([Commitment(workshop=w.workshop, name="", committed_at=timezone.now())]),
+     ["commitment_name_present"]),
+    ("evidence stale after 0 months",
+     lambda w: update(w.workshop, evidence_stale_months=0),
+     ["workshop_evidence_stale_months_range"]),
+    ("evidence stale after 121 months",
+     lambda w: update(w.workshop, evidence_stale_months=121),
+     ["workshop_evidence_stale_months_range"]),
     # PDF renders
     ("second render of one revision",
      lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en") for _ in range(2)]),
