@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from visions.models import DESCRIPTION_LENGTH, MAX_VALUE, MAX_YEAR, MIN_YEAR, Assessment
 
@@ -278,7 +279,12 @@ def example_names(column):
 
 
 def column_label(column):
-    return {"date": _("date"), "value": _("value"), "source": _("source"), "note": _("note")}[column]
+    return {
+        "date": pgettext("csv import", "date"),
+        "value": pgettext("csv import", "value"),
+        "source": pgettext("csv import", "source"),
+        "note": pgettext("csv import", "note"),
+    }[column]
 
 
 def looks_like_data(cells):
@@ -318,11 +324,11 @@ def read_row(line, cells, columns, width, errors, delimiter=","):
             % {"value": raw_value, "next": cells[columns["value"] + 1]}
         )
     source, note = cell("source"), cell("note")
-    for label, text, limit in ((_("source"), source, SOURCE_LENGTH), (_("note"), note, NOTE_LENGTH)):
+    for column, text, limit in (("source", source, SOURCE_LENGTH), ("note", note, NOTE_LENGTH)):
         if len(text) > limit:
             reasons.append(
                 _("%(field)s is %(length)s characters long; at most %(limit)s")
-                % {"field": label, "length": f"{len(text):,}", "limit": f"{limit:,}"}
+                % {"field": column_label(column), "length": f"{len(text):,}", "limit": f"{limit:,}"}
             )
     if reasons:
         errors.extend(LineError(line, reason) for reason in reasons)

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from visions.live.access import viewer_for
@@ -109,7 +109,11 @@ def confirm(request, viewer, target, context):
     if claim_form_key(viewer.workshop, form.cleaned_data["form_key"]):
         added = save_import(viewer, target, result)
     if added:
-        text = _("%(count)s assessments of “%(indicator)s” added from the file.")
+        text = ngettext(
+            "%(count)s assessment of “%(indicator)s” added from the file.",
+            "%(count)s assessments of “%(indicator)s” added from the file.",
+            added,
+        )
         messages.success(request, text % {"count": added, "indicator": target.indicator})
     else:
         messages.info(request, _("Nothing was added: the file's assessments are recorded already."))

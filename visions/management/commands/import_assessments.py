@@ -6,10 +6,18 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from visions.live.access import Viewer
 from visions.models import Target, VisionStatus, Workshop
-from visions.phases.indicator_csv import MAX_IMPORT_BYTES, NotText, decode_upload, read_assessments_csv
+from visions.phases.indicator_csv import (
+    MAX_IMPORT_BYTES,
+    NotText,
+    decode_upload,
+    read_assessments_csv,
+    too_large_message,
+)
 from visions.phases.indicator_import import save_import
 
 
@@ -31,12 +39,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, workshop, target, file, dry_run, language, **options):
         with translation.override(language or translation.get_language()):
-            workshop = find(Workshop.objects.all(), workshop, "title", "workshop")
+            workshop = find(Workshop.objects.all(), workshop, "title", pgettext("csv import", "workshop"))
             target = find(
                 Target.objects.filter(workshop=workshop, vision__status=VisionStatus.ADOPTED),
                 target,
                 "indicator",
-                "target of the adopted vision",
+                pgettext("csv import", "target of the adopted vision"),
             )
             try:
                 text = decode_upload(self.read(file))
@@ -48,20 +56,36 @@ class Command(BaseCommand):
                 for error in result.errors:
                     self.stderr.write(f"{file}: {error}")
                 if result.errors:
-                    raise CommandError(f"{file}: refused, nothing was added ({len(result.errors)} problems).")
+                    raise CommandError(
+                        f"{file}: "
+                        + ngettext(
+                            "refused, nothing was added (%(count)s problem).",
+                            "refused, nothing was added (%(count)s problems).",
+                            len(result.errors),
+                        )
+                        % {"count": len(result.errors)}
+                    )
                 for row in result.rows:
-                    state = "recorded already, left out" if row.already else "add"
-                    self.stdout.write(f"line {row.line}: {row.as_of.isoformat()} {row.value:g} ({state})")
+                    state = _("recorded already: left out") if row.already else _("to add")
+                    line = _("line %(line)s: %(reason)s") % {"line": row.line, "reason": f"{row.as_of} {row.value:g}"}
+                    self.stdout.write(f"{line} ({state})")
                 if dry_run:
-                    self.stdout.write(f"Dry run: {len(result.new_rows)} would be added.")
+                    self.stdout.write(_("Dry run: %(count)s would be added.") % {"count": len(result.new_rows)})
                     return
                 viewer = Viewer.nobody(workshop)
                 viewer.holds_workshop = True
                 added = save_import(viewer, target, result)
-            self.stdout.write(f'Added {added} assessments to "{target.indicator}".')
+            self.stdout.write(
+                ngettext(
+                    "%(count)s assessment of “%(indicator)s” added from the file.",
+                    "%(count)s assessments of “%(indicator)s” added from the file.",
+                    added,
+                )
+                % {"count": added, "indicator": target.indicator}
+            )
 
     def read(self, path):
-        too_large = CommandError(f"{path}: the file is larger than the limit of {MAX_IMPORT_BYTES // 1024} KB")
+        too_large = CommandError(f"{path}: {too_large_message()}")
         if path == "-":
             data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
         else:
@@ -71,7 +95,7 @@ class Command(BaseCommand):
                 with open(path, "rb") as stream:
                     data = stream.read(MAX_IMPORT_BYTES + 1)
             except OSError as error:
-                raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+                raise CommandError(_("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror}) from None
         if len(data) > MAX_IMPORT_BYTES:
             raise too_large
         return data
@@ -87,5 +111,7 @@ def find(rows, given, name_field, what):
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise CommandError(f'More than one {what} is called "{given}": give its identifier.')
-    raise CommandError(f'No {what} "{given}".')
+        raise CommandError(
+            _("More than one %(what)s is called “%(name)s”: give its identifier.") % {"what": what, "name": given}
+        )
+    raise CommandError(_("No %(what)s “%(name)s”.") % {"what": what, "name": given})
