@@ -143,3 +143,19 @@ urlpatterns += [
         name="commitment_json",
     ),
 ]
+
+# --- phase 3, indicator data: a target's assessments from CSV (visions/phases/indicator_import.py) ---
+from visions.phases import indicator_import  # noqa: E402
+
+urlpatterns += [
+    path(
+        _live + "targets/<int:target_id>/assessments/import/",
+        indicator_import.assessment_import,
+        name="assessment_import",
+    ),
+    path(
+        _live + "targets/<int:target_id>/assessments/import/confirm/",
+        indicator_import.assessment_import_confirm,
+        name="assessment_import_confirm",
+    ),
+]

@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.db import transaction
 from django.db.models import Prefetch
 
 from visions.documents.charts import target_chart_svg
@@ -111,21 +112,35 @@ BOARD = register(CurrentStateBoard())
 
 def add_assessment(viewer, target, form):
     """The assessment, recorded; the target's first one also brings its gap issue (Assessment.save)."""
-    had_issue = Issue.objects.filter(target=target, origin=IssueOrigin.DERIVED).exists()
     assessment = form.save(commit=False)
-    assessment.target = target
-    assessment.author_id = viewer.participant_id
-    assessment.save()
-    record(
-        viewer,
-        ASSESSMENT_ADDED,
-        assessment,
-        summary=f"{target.indicator}: {assessment.value}",
-        changes={"touches": {"target": [target.pk]}},
-    )
-    if not had_issue:
-        issue = Issue.objects.get(target=target, origin=IssueOrigin.DERIVED)
-        record(viewer, GAP_ISSUE_ADDED, issue, summary=issue.title)
+    add_assessments(viewer, target, [assessment], summary=f"{target.indicator}: {assessment.value}")
+
+
+def add_assessments(viewer, target, assessments, *, summary, changes=None):
+    """Assessments of one target, saved and recorded as one change (an import adds many at once).
+
+    The target's first assessment also brings its gap issue (Target.ensure_derived_issue), recorded too.
+    """
+    had_issue = Issue.objects.filter(target=target, origin=IssueOrigin.DERIVED).exists()
+    with transaction.atomic():
+        for assessment in assessments:
+            assessment.target = target
+            assessment.author_id = viewer.participant_id
+        if len(assessments) == 1:
+            assessments[0].save()
+        else:
+            Assessment.objects.bulk_create(assessments)
+            target.ensure_derived_issue()
+        record(
+            viewer,
+            ASSESSMENT_ADDED,
+            assessments[-1],
+            summary=summary,
+            changes={**(changes or {}), "touches": {"target": [target.pk]}},
+        )
+        if not had_issue:
+            issue = Issue.objects.get(target=target, origin=IssueOrigin.DERIVED)
+            record(viewer, GAP_ISSUE_ADDED, issue, summary=issue.title)
 
 
 def form_row(target, form):
