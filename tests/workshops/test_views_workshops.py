@@ -116,6 +116,28 @@ def test_owner_edits_the_workshop(facilitator_client, workshop, facilitator):
     assert activity.changes["target_year"] == 2060
 
 
+def test_the_facilitator_sets_when_evidence_counts_as_stale(facilitator_client, workshop):
+    url = reverse("workshop_edit", args=[workshop.pk])
+    assert 'name="evidence_stale_months"' in facilitator_client.get(url).content.decode()
+    response = facilitator_client.post(url, {**VALID, "evidence_stale_months": 6, "version": 1})
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.evidence_stale_months == 6
+    # Left out (an older form), the threshold stays as it was.
+    facilitator_client.post(url, {**VALID, "title": "Awa 2051", "version": workshop.version})
+    workshop.refresh_from_db()
+    assert (workshop.title, workshop.evidence_stale_months) == ("Awa 2051", 6)
+
+
+@pytest.mark.parametrize("months", [0, 121, "soon"])
+def test_the_stale_evidence_threshold_is_bounded(facilitator_client, workshop, months):
+    url = reverse("workshop_edit", args=[workshop.pk])
+    response = facilitator_client.post(url, {**VALID, "evidence_stale_months": months, "version": 1})
+    assert response.status_code == 200 and "evidence_stale_months" in response.context["form"].errors
+    workshop.refresh_from_db()
+    assert workshop.evidence_stale_months == 12
+
+
 def test_edit_with_a_bad_year_changes_nothing_and_says_why_once(facilitator_client, workshop):
     title = workshop.title
     url = reverse("workshop_edit", args=[workshop.pk])

@@ -20,10 +20,20 @@ class WorkshopForm(forms.ModelForm):
         initial=5,
         help_text=_("How many dots each participant may spend on issues."),
     )
+    evidence_stale_months = forms.IntegerField(
+        label=_("evidence is stale after (months)"),
+        min_value=1,
+        max_value=120,
+        initial=12,
+        required=False,  # left out, the workshop keeps its threshold
+        help_text=_(
+            "Since the last commitment, a target whose latest assessment is older than this is flagged stale."
+        ),
+    )
 
     class Meta:
         model = Workshop
-        fields = ["title", "theme", "region", "language", "base_year", "target_year", "dot_budget"]
+        fields = ["title", "theme", "region", "language", "base_year", "target_year", "dot_budget", "evidence_stale_months"]
         widgets = {
             "title": forms.TextInput(attrs=USER_TEXT),
             "theme": forms.Textarea(attrs={"rows": 3, **USER_TEXT}),
@@ -49,6 +59,10 @@ class WorkshopForm(forms.ModelForm):
     # Base year before target year is Workshop.clean's rule; ModelForm runs it and
     # reports it on the target year field.
 
+    def clean_evidence_stale_months(self):
+        months = self.cleaned_data["evidence_stale_months"]
+        return self.instance.evidence_stale_months if months is None else months
+
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:
@@ -70,6 +84,7 @@ class WorkshopEditForm(WorkshopForm):
         """The settings a person sees, as text to compare with another's."""
         years = f"{workshop.base_year}–{workshop.target_year}"
         lines = [workshop.title, workshop.region, workshop.get_language_display(), years, str(workshop.dot_budget)]
+        lines.append(_("evidence is stale after %(months)s months") % {"months": workshop.evidence_stale_months})
         return "\n".join(line for line in lines if line) + (f"\n\n{workshop.theme}" if workshop.theme else "")
 
 
