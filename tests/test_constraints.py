@@ -303,6 +303,13 @@ VALUE_CASES = [
     ("second render of one revision",
      lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en") for _ in range(2)]),
      ["pdf_render_one_per_revision", "visions_pdfrender.workshop_id"]),
+    ("second render of one commitment",
+     lambda w: PdfRender.objects.bulk_create([
+         PdfRender(workshop=w.workshop, revision=0, language="en", commitment=Commitment.objects.create(
+             workshop=w.workshop, name="Board", committed_at=timezone.now(), snapshot={}))
+         for _ in range(1)
+     ] * 2),
+     ["pdf_render_one_per_commitment", "visions_pdfrender.commitment_id"]),
     ("render status",
      lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en", status="lost")]),
      ["pdf_render_status_valid"]),

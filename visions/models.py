@@ -921,6 +921,8 @@ class PdfRender(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
     revision = models.BigIntegerField()
+    # A commitment's PDF: the roadmap as committed, made once and kept (its revision is 0).
+    commitment = models.ForeignKey("Commitment", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     language = models.CharField(max_length=5, choices=Language.choices)
     status = models.CharField(max_length=10, choices=PdfRenderStatus.choices, default=PdfRenderStatus.PENDING)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -935,7 +937,16 @@ class PdfRender(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "revision", "language"], name="pdf_render_one_per_revision"),
+            models.UniqueConstraint(
+                fields=["workshop", "revision", "language"],
+                condition=Q(commitment__isnull=True),
+                name="pdf_render_one_per_revision",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "language"],
+                condition=Q(commitment__isnull=False),
+                name="pdf_render_one_per_commitment",
+            ),
             models.CheckConstraint(
                 condition=in_choices("status", PdfRenderStatus), name="pdf_render_status_valid"
             ),
@@ -975,16 +986,16 @@ class PdfRender(models.Model):
         )
 
     def finish(self, pdf=None, *, error="", refused=False):
-        """Store the PDF (or why there is none); the workshop's older renders go."""
+        """Store the PDF (or why there is none); the workshop's older renders go (a commitment's stay)."""
         status = PdfRenderStatus.FAILED if error else PdfRenderStatus.READY
         with transaction.atomic():
             done = PdfRender.objects.filter(pk=self.pk, status=PdfRenderStatus.RUNNING).update(
                 status=status, pdf=pdf, error=error, refused=refused, finished_at=timezone.now()
             )
-            if done:
-                PdfRender.objects.filter(workshop_id=self.workshop_id, revision__lte=self.revision).exclude(
-                    pk=self.pk
-                ).delete()
+            if done and self.commitment_id is None:
+                PdfRender.objects.filter(
+                    workshop_id=self.workshop_id, commitment__isnull=True, revision__lte=self.revision
+                ).exclude(pk=self.pk).delete()
         return bool(done)
 
     def retry(self):

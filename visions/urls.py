@@ -142,6 +142,21 @@ urlpatterns += [
         commitment_views.commitment_json,
         name="commitment_json",
     ),
+    path(
+        "workshops/<int:pk>/commitments/<int:commitment_id>.pdf",
+        commitment_views.commitment_pdf,
+        name="commitment_pdf",
+    ),
+    path(
+        "workshops/<int:pk>/commitments/<int:commitment_id>/pdf-status",
+        commitment_views.commitment_pdf_status,
+        name="commitment_pdf_status",
+    ),
+    path(
+        "workshops/<int:pk>/commitments/<int:commitment_id>/pdf-retry",
+        commitment_views.commitment_pdf_retry,
+        name="commitment_pdf_retry",
+    ),
 ]
 
 # --- phase 3, indicator data: a target's assessments from CSV (visions/phases/indicator_import.py) ---

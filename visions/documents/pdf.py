@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -206,6 +207,7 @@ class RoadmapReport:
     findings: list = field(default_factory=list)
     roadmap_check: object = None
     drift: object = None  # visions.documents.drift.Drift since the latest commitment, or None
+    commitment: object = None  # the Commitment this document shows as it was, or None (the roadmap now)
 
     @property
     def workshop(self):
@@ -410,12 +412,13 @@ def text_size(snapshot):
     return sum(len(t or "") for t in texts)
 
 
-def render_workshop_html(snapshot, *, today=None):
-    """The document's HTML, in the workshop's language."""
+def render_workshop_html(snapshot, *, today=None, commitment=None):
+    """The document's HTML, in the workshop's language (a commitment's, when `commitment` is given)."""
     from visions.documents.pdf_engine import BASE_URL
 
     with translation.override(snapshot.workshop.language):
         report = RoadmapReport.from_snapshot(snapshot, today=today)
+        report.commitment = commitment
         return render_to_string(
             "pdf/workshop.html",
             {"report": report, "stylesheet_url": f"{BASE_URL}static/css/pdf.css"},
@@ -479,6 +482,33 @@ def render_workshop_pdf(workshop):
     with translation.override(workshop.language):
         check_pdf_size(snapshot)
     pdf, _peak_kib = render_html_to_pdf(render_workshop_html(snapshot))
+    return pdf
+
+
+def commitment_html(commitment, language):
+    """The roadmap document of a commitment, as it was: its copy (a workshop file) is read into
+    a workshop that exists only inside a transaction rolled back at once, so the one document
+    template serves both, and today's roadmap is never consulted."""
+    from visions.documents.workshop_file import WorkshopFileError, import_document
+
+    committed_on = timezone.localtime(commitment.committed_at).date()
+    try:
+        with transaction.atomic():
+            copy = import_document(commitment.snapshot)
+            copy.language = language
+            snapshot = load_snapshot(copy).without_hidden()
+            with translation.override(language):
+                check_pdf_size(snapshot)
+            html = render_workshop_html(snapshot, today=committed_on, commitment=commitment)
+            transaction.set_rollback(True)
+    except WorkshopFileError as error:
+        logger.warning("Commitment %s could not be read back: %s", commitment.pk, error)
+        raise PdfRenderFailed(_("This commitment's copy could not be read back into a document.")) from None
+    return html
+
+
+def render_commitment_pdf(commitment, language):
+    pdf, _peak_kib = render_html_to_pdf(commitment_html(commitment, language))
     return pdf
 
 

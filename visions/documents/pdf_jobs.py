@@ -8,6 +8,9 @@ own) runs `render_pdf`, which renders with WeasyPrint and stores the bytes in th
 (`PdfRender`); when it is done, the workshop's older renders go. No web request imports
 WeasyPrint or waits on it: it only reads the render's status, or its finished bytes.
 
+A commitment's PDF (the roadmap as committed, read from its copy) is made the same way, once,
+and kept: a commitment never changes.
+
 The command-line export (`manage.py export_workshop --format pdf`) renders directly.
 """
 
@@ -29,9 +32,16 @@ def current_revision(workshop):
     return last_activity_id(workshop.pk)
 
 
-def request_render(workshop):
-    """The render of the workshop's current revision (without its bytes); the first to ask enqueues it."""
-    key = {"workshop": workshop, "revision": current_revision(workshop), "language": workshop.language}
+def request_render(workshop, commitment=None):
+    """The render of the workshop's current revision (without its bytes); the first to ask enqueues it.
+
+    With `commitment`, the render of that commitment's copy instead: made once, kept for good.
+    """
+    if commitment is None:
+        key = {"workshop": workshop, "revision": current_revision(workshop), "commitment": None}
+    else:
+        key = {"workshop": workshop, "revision": 0, "commitment": commitment}
+    key["language"] = workshop.language
     renders = PdfRender.objects.defer("pdf")
     try:
         with transaction.atomic():
@@ -67,16 +77,24 @@ def pdf_bytes(render):
 @task()
 def render_pdf(render_id):
     """The task worker's job: make one revision's PDF, once (a second task for it finds it taken)."""
-    from visions.documents.pdf import PdfExportError, WorkshopTooLargeForPdf, render_workshop_pdf
+    from visions.documents.pdf import (
+        PdfExportError,
+        WorkshopTooLargeForPdf,
+        render_commitment_pdf,
+        render_workshop_pdf,
+    )
 
-    render = PdfRender.objects.defer("pdf").select_related("workshop").filter(pk=render_id).first()
+    render = PdfRender.objects.defer("pdf").select_related("workshop", "commitment").filter(pk=render_id).first()
     if render is None or not render.claim():
         return "skipped"  # gone (a newer revision is done, the workshop deleted) or taken by another task
     workshop = render.workshop
     workshop.language = render.language
     with translation.override(render.language):
         try:
-            pdf = render_workshop_pdf(workshop)
+            if render.commitment is not None:
+                pdf = render_commitment_pdf(render.commitment, render.language)
+            else:
+                pdf = render_workshop_pdf(workshop)
         except PdfExportError as error:
             render.finish(error=str(error), refused=isinstance(error, WorkshopTooLargeForPdf))
             return "failed"

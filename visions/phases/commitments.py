@@ -1,18 +1,20 @@
 """Phase 6: the group's commitments, recorded by the facilitator, each opened and downloaded as it was."""
 
 from django import forms
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from visions.documents import workshop_file
 from visions.documents.commitments import commitment_view, record_commitment
+from visions.documents.pdf_jobs import pdf_bytes, request_render, retry_render
 from visions.live.access import viewer_for
 from visions.live.activity import record
 from visions.live.guard import Needs
 from visions.live.writes import done, facilitator_page, write
 from visions.models import Commitment
-from visions.phases.export import COMMITMENT_ADDED, attachment, download_name
+from visions.phases.export import COMMITMENT_ADDED, attachment, download_name, pdf_page, pdf_state
 
 
 class CommitmentForm(forms.Form):
@@ -65,3 +67,42 @@ def commitment_json(request, pk, commitment_id):
     commitment = commitment_of(viewer, commitment_id)
     name = download_name(viewer.workshop, f"commitment {commitment.committed_at:%Y-%m-%d}.json")
     return attachment(workshop_file.dumps(commitment.snapshot), "application/json; charset=utf-8", name)
+
+
+def commitment_render(request, pk, commitment_id):
+    """(viewer, commitment, its PDF render): the copy without what a facilitator hid, for everyone in
+    the workshop; asking enqueues it once, and it is kept."""
+    viewer = viewer_for(request, pk)
+    commitment = commitment_of(viewer, commitment_id)
+    return viewer, commitment, request_render(viewer.workshop, commitment)
+
+
+@require_GET
+def commitment_pdf(request, pk, commitment_id):
+    """The commitment's roadmap document as it was; until the task worker has made it, the preparing page."""
+    viewer, commitment, render = commitment_render(request, pk, commitment_id)
+    if render.is_ready:
+        name = download_name(viewer.workshop, f"commitment {commitment.committed_at:%Y-%m-%d}.pdf")
+        return attachment(pdf_bytes(render), "application/pdf", name)
+    if render.is_failed:
+        status = 422 if render.refused else 503
+        return pdf_page(request, viewer, render, "pdf/export_failed.html", status=status, title=commitment.name)
+    return pdf_page(request, viewer, render, title=commitment.name)
+
+
+@require_GET
+def commitment_pdf_status(request, pk, commitment_id):
+    viewer, commitment, render = commitment_render(request, pk, commitment_id)
+    if request.GET.get("shown") == pdf_state(render):
+        return HttpResponse(status=204)
+    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=commitment.name)
+
+
+@require_POST
+def commitment_pdf_retry(request, pk, commitment_id):
+    viewer, commitment, render = commitment_render(request, pk, commitment_id)
+    retry_render(render)
+    if not request.htmx:
+        return redirect("commitment_pdf", pk=viewer.workshop_id, commitment_id=commitment.pk)
+    render.refresh_from_db(fields=["status", "error", "refused", "requested_at", "started_at"])
+    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=commitment.name)

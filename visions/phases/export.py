@@ -164,8 +164,29 @@ def pdf_state(render):
     return "stuck" if render.is_stuck else "preparing"
 
 
-def pdf_page(request, viewer, render, template="pdf/preparing.html", status=200):
-    context = {"workshop": viewer.workshop, "viewer": viewer, "render": render, "state": pdf_state(render)}
+def pdf_links(render):
+    """Where the preparing page downloads, asks again and retries: the roadmap now, or a commitment's copy."""
+    if render.commitment_id:
+        names, args = ("commitment_pdf", "commitment_pdf_status", "commitment_pdf_retry"), [
+            render.workshop_id,
+            render.commitment_id,
+        ]
+    else:
+        names, args = ("workshop_export_pdf", "workshop_export_pdf_status", "workshop_export_pdf_retry"), [
+            render.workshop_id
+        ]
+    return dict(zip(("download", "status", "retry"), (reverse(name, args=args) for name in names), strict=True))
+
+
+def pdf_page(request, viewer, render, template="pdf/preparing.html", status=200, title=None):
+    context = {
+        "workshop": viewer.workshop,
+        "viewer": viewer,
+        "render": render,
+        "state": pdf_state(render),
+        "pdf_links": pdf_links(render),
+        "pdf_title": title,
+    }
     response = render_template(request, template, context, status=status)
     response["Cache-Control"] = "no-store"
     return response
