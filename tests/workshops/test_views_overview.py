@@ -292,3 +292,22 @@ def test_the_overview_follows_the_workshop_live():
     response = poll(room.participant, poll_url)
     assert ("overview-summary", "true") in oob_ids(response)
     assert "Buses stop at six" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_overviews_drift_follows_the_roadmap_live():
+    from visions.documents.commitments import record_commitment
+    from tests.live.test_live_support import make_room, oob_ids, poll, poll_url_of, set_phase, url
+
+    room = make_room()
+    set_phase(room.workshop, Phase.EXPORT)
+    record_commitment(room.workshop, "Council 2027")
+    poll_url = poll_url_of(room.participant.get(url("workshop_detail", room.workshop)))
+    assert poll(room.participant, poll_url).status_code == 204
+    data = {"title": "Night buses", "description": "", "start_year": 2027, "end_year": 2030}
+    data.update(status="planned", progress=0)
+    assert room.facilitator.post(url("roadmap_action_create", room.workshop), data).status_code == 302
+    response = poll(room.participant, poll_url)
+    assert ("overview-summary", "true") in oob_ids(response)
+    body = response.content.decode()
+    assert 'data-testid="drift"' in body and "Night buses" in body
