@@ -14,6 +14,7 @@ from visions.live.access import Viewer
 from visions import live
 from visions.live import access
 from visions.phases.issues import ISSUE_ADDED, ISSUE_VOTED
+from visions.live.pages import TOKEN_HEADER
 from visions.models import Activity, Issue, IssueVote, Phase
 
 from tests.factories import IssueFactory
@@ -46,7 +47,7 @@ def test_an_idle_check_is_one_query_and_answers_204(issues_room, django_assert_n
 def test_an_idle_check_is_one_query_even_when_the_browser_names_no_language(issues_room):
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
     with CaptureQueriesContext(connection) as queries:
-        response = issues_room.participant.get(poll_url, headers={**HTMX, "Accept-Language": ""})
+        response = poll(issues_room.participant, poll_url, **{"Accept-Language": ""})
     assert response.status_code == 204
     assert len(queries.captured_queries) == 1
 
@@ -200,11 +201,9 @@ def test_a_page_far_behind_is_told_to_reload(issues_room):
 def test_a_page_without_a_valid_token_reloads_and_learns_nothing(issues_room, token):
     IssueFactory(workshop=issues_room.workshop, title="Secret")
     Activity.objects.create(workshop=issues_room.workshop, verb="created", subject_type="issue", subject_id=1)
-    response = issues_room.anonymous.get(
-        reverse("live_poll", args=[issues_room.workshop.pk]) + f"?since=0&view=phase&phase=issues&t={token}",
-        headers=HTMX,
-    )
-    assert response.status_code == 204
+    address = reverse("live_poll", args=[issues_room.workshop.pk]) + "?since=0&view=phase&phase=issues"
+    response = poll(issues_room.anonymous, address, token=token)
+    assert response.status_code == 403
     assert response["HX-Refresh"] == "true"
     assert b"Secret" not in response.content
 
@@ -222,7 +221,7 @@ def test_a_token_is_valid_for_its_own_workshop_only(issues_room):
 
 def test_the_poll_answers_get_only(issues_room):
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
-    assert issues_room.participant.post(poll_url).status_code == 405
+    assert issues_room.participant.post(poll_url, headers={TOKEN_HEADER: poll_url.token}).status_code == 405
 
 
 def test_the_projector_delta_carries_no_controls(issues_room):
@@ -292,15 +291,20 @@ def test_the_timer_runs_pauses_resumes_and_resets(issues_room):
 
 
 def test_a_viewer_token_cannot_be_forged():
-    viewer = live.Viewer(workshop_id=3, participant_id=4, role="participant", is_facilitator=False)
+    mac = access.session_mac("the-session-key")
+    viewer = live.Viewer(workshop_id=3, participant_id=4, role="participant", is_facilitator=False, session_mac=mac)
     token = viewer.token()
-    assert live.viewer_from_token(token, 3).participant_id == 4
+    assert live.viewer_from_token(token, 3, "the-session-key").participant_id == 4
     payload, rest = token.split(":", 1)
-    facilitator_payload = live.Viewer(workshop_id=3, participant_id=4, role="participant", is_facilitator=True).token().split(":", 1)[0]
+    facilitator = live.Viewer(workshop_id=3, participant_id=4, role="participant", is_facilitator=True, session_mac=mac)
     with pytest.raises(live.BadToken):
-        live.viewer_from_token(f"{facilitator_payload}:{rest}", 3)
+        live.viewer_from_token(f"{facilitator.token().split(':', 1)[0]}:{rest}", 3, "the-session-key")
     with pytest.raises(live.BadToken):
-        live.viewer_from_token(token, 4)
+        live.viewer_from_token(token, 4, "the-session-key")
+    with pytest.raises(live.BadToken):
+        live.viewer_from_token(token, 3, "another-session-key")
+    with pytest.raises(live.BadToken):  # a page rendered without a session is nobody's
+        live.viewer_from_token(live.Viewer(workshop_id=3, participant_id=4, role="participant", is_facilitator=False).token(), 3, "")
 
 
 def test_a_page_whose_access_check_is_older_than_a_workshop_day_reloads(issues_room, monkeypatch):
@@ -309,7 +313,7 @@ def test_a_page_whose_access_check_is_older_than_a_workshop_day_reloads(issues_r
     now = access.time.time()
     monkeypatch.setattr(access.time, "time", lambda: now + access.TOKEN_MAX_AGE + 1)
     response = poll(issues_room.participant, poll_url)
-    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    assert response.status_code == 403 and response["HX-Refresh"] == "true"
 
 
 def test_deltas_carry_the_pages_access_check_time_on_without_renewing_it(issues_room):
@@ -318,10 +322,8 @@ def test_deltas_carry_the_pages_access_check_time_on_without_renewing_it(issues_
     delta = poll(issues_room.participant, poll_url)
 
     def checked_at(address):
-        token = dict(part.split("=", 1) for part in address.split("?", 1)[1].split("&"))["t"]
-        from urllib.parse import unquote
-
-        return live.viewer_from_token(unquote(token), issues_room.workshop.pk).checked_at
+        session_key = issues_room.participant.session.session_key
+        return live.viewer_from_token(address.token, issues_room.workshop.pk, session_key).checked_at
 
     assert checked_at(poll_url_of(delta)) == checked_at(poll_url)
 
@@ -332,7 +334,7 @@ def test_a_participant_removed_from_the_workshop_gets_no_more_news(issues_room):
     IssueFactory(workshop=issues_room.workshop, title="Secret after removal")
     record(Viewer.of_participant(issues_room.them), ISSUE_ADDED, Issue.objects.get(title="Secret after removal"))
     response = poll(issues_room.participant, poll_url)
-    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    assert response.status_code == 403 and response["HX-Refresh"] == "true"
     assert b"Secret after removal" not in response.content
 
 
@@ -353,9 +355,10 @@ def test_a_change_is_rendered_once_and_shared_by_pages_of_the_same_kind(issues_r
     with CaptureQueriesContext(connection) as queries:
         second = poll(issues_room.other, second_poll)
 
-    assert len(queries) == 2  # the activity check and the membership check; the rendering came from the memo
+    # The activity check, the session and the membership check; the rendering came from the memo.
+    assert len(queries) == 3
     assert first.content.split(b'<div id="live-poll"')[0] == second.content.split(b'<div id="live-poll"')[0]
-    assert poll_url_of(first) != poll_url_of(second)  # each page keeps its own viewer token
+    assert poll_url_of(first).token != poll_url_of(second).token  # each page keeps its own viewer token
     assert b"csrfmiddlewaretoken" not in second.content  # nobody's token in shared HTML
 
 
@@ -397,4 +400,4 @@ def test_a_poll_with_a_huge_since_answers_instead_of_failing(issues_room, since)
     poll_url = poll_url_of(page(issues_room.participant, issues_room.workshop, Phase.ISSUES))
     huge = re.sub(r"since=-?\d+", f"since={since}", poll_url)
     assert huge != poll_url
-    assert poll(issues_room.participant, huge).status_code in (200, 204)
+    assert poll(issues_room.participant, huge, token=poll_url.token).status_code in (200, 204)

@@ -1,6 +1,7 @@
 """Shared set-up for the live workshop tests: the people around one workshop, and polling."""
 
 import html
+import json
 import re
 from dataclasses import dataclass
 
@@ -8,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+
+from visions.live.pages import TOKEN_HEADER
 
 from tests.conftest import join_as
 from tests.factories import ParticipantFactory, WorkshopFactory
@@ -83,16 +86,36 @@ def url(name, workshop, *args):
     return reverse(name, args=[workshop.pk, *args])
 
 
-def poll_url_of(response):
-    """The live poll URL a rendered page (or a delta) carries."""
-    match = re.search(r'id="live-poll" hx-get="([^"]+)"', response.content.decode())
+class PollAddress(str):
+    """A page's live poll address, with the viewer token its poller sends in a header."""
+
+    def __new__(cls, address, token):
+        made = super().__new__(cls, address)
+        made.token = token
+        return made
+
+    def replace(self, old, new, count=-1):
+        return PollAddress(str.replace(self, old, new, count), self.token)
+
+
+def poller_of(response):
+    """The attributes of the live poller a rendered page (or a delta) carries."""
+    match = re.search(r'<div id="live-poll"([^>]*)>', response.content.decode())
     assert match, "the page has no live poller"
-    return html.unescape(match.group(1))
+    return {name: html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', match.group(1))}
 
 
-def poll(client, poll_url):
+def poll_url_of(response):
+    """The live poll address a rendered page (or a delta) carries, with its poller's token."""
+    poller = poller_of(response)
+    return PollAddress(poller["hx-get"], json.loads(poller["hx-headers"])[TOKEN_HEADER])
+
+
+def poll(client, poll_url, token=None, **headers):
+    """What the page's poller sends: the address, the token header, and the browser's cookies."""
+    token = token if token is not None else getattr(poll_url, "token", "")
     # As a browser does: it names its language, so no middleware needs the session to pick one.
-    return client.get(poll_url, headers={**HTMX, "Accept-Language": "en"})
+    return client.get(poll_url, headers={**HTMX, "Accept-Language": "en", TOKEN_HEADER: token, **headers})
 
 
 def oob_ids(response):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.live.test_live_support import poll_url_of
+from tests.live.test_live_support import poll as send_poll, poll_url_of
 from visions.live import record
 from visions.live.access import Viewer
 from visions.phases.roadmap import ACTION_EDITED, ACTION_PROGRESS
@@ -610,9 +610,9 @@ def test_participants_see_findings_linking_to_the_rows(outsider, workshop, actio
 def test_live_poll_answers_204_until_something_changes(facilitator_client, workshop, action):
     """The builder follows the workshop through the same poll as every live page."""
     poll = poll_url_of(facilitator_client.get(url("roadmap", workshop)))
-    assert facilitator_client.get(poll, **HTMX).status_code == 204
+    assert send_poll(facilitator_client, poll).status_code == 204
     record(Viewer.of_participant(ParticipantFactory(workshop=workshop)), ACTION_EDITED, action, summary="someone else")
-    response = facilitator_client.get(poll, **HTMX)
+    response = send_poll(facilitator_client, poll)
     assert response.status_code == 200
     assert '<div id="roadmap-live" hx-swap-oob="true"' in response.content.decode()
 
@@ -623,9 +623,9 @@ def test_live_poll_ignores_changes_the_roadmap_does_not_show(facilitator_client,
     poll = poll_url_of(facilitator_client.get(url("roadmap", workshop)))
     someone = Viewer.of_participant(ParticipantFactory(workshop=workshop))
     record(someone, VISION_ENDORSED, VisionFactory(workshop=workshop), summary="a vision")
-    assert facilitator_client.get(poll, **HTMX).status_code == 204
+    assert send_poll(facilitator_client, poll).status_code == 204
     record(someone, ACTION_PROGRESS, action, summary="moved on")
-    assert facilitator_client.get(poll, **HTMX).status_code == 200
+    assert send_poll(facilitator_client, poll).status_code == 200
 
 
 def test_a_representatives_live_redraw_keeps_their_progress_form(representative, workshop, action):
@@ -634,7 +634,7 @@ def test_a_representatives_live_redraw_keeps_their_progress_form(representative,
     poll = poll_url_of(representative.get(url("roadmap", workshop)))
     someone = Viewer.of_participant(ParticipantFactory(workshop=workshop))
     record(someone, ACTION_EDITED, action, summary="someone else")
-    response = representative.get(poll, **HTMX)
+    response = send_poll(representative, poll)
     assert response.status_code == 200
     assert f'action="{progress_url}"' in response.content.decode()
 

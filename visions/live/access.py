@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from visions.models import Participant, Phase, Role, Workshop
 
@@ -23,6 +24,9 @@ SESSION_KEY = "fc_participants"
 # the page reloads, which checks access again. Deltas carry the token on without renewing it.
 TOKEN_MAX_AGE = 60 * 60 * 12
 TOKEN_SALT = "futurecenter.live.viewer"
+# The token names the browser session it was made for by an HMAC of the session's key: the
+# poll checks it against the session cookie that comes with it, without loading the session.
+SESSION_MAC_SALT = "futurecenter.live.viewer.session"
 PHASES = list(Phase.values)
 
 
@@ -46,6 +50,11 @@ def session_participant_id(request, workshop_id):
     return request.session.get(SESSION_KEY, {}).get(str(workshop_id))
 
 
+def session_mac(session_key):
+    """What a viewer token holds of its browser session: an HMAC of the key ("" without a session)."""
+    return salted_hmac(SESSION_MAC_SALT, session_key, algorithm="sha256").hexdigest() if session_key else ""
+
+
 @dataclass
 class Viewer:
     """A person in one workshop: facilitator, participant or observer."""
@@ -60,6 +69,7 @@ class Viewer:
     display_name: str = ""
     checked_at: int | None = None  # when the page's full access check ran (seconds since the epoch)
     holds_workshop: bool = False  # inside a write that holds the workshop row (guard.contribution)
+    session_mac: str = ""  # the browser session the page was rendered for (session_mac)
 
     @classmethod
     def of_participant(cls, participant):
@@ -176,17 +186,29 @@ class Viewer:
                 "f": int(self.is_facilitator),
                 "u": self.user_id,
                 "c": checked_at,
+                "s": self.session_mac,
             },
             salt=TOKEN_SALT,
             compress=False,
         )
 
-    def still_belongs(self):
-        """Whether the workshop still counts this viewer in (one query; run only when there is news)."""
+    def still_belongs(self, request):
+        """Whether the browser's session and the workshop still count this viewer in.
+
+        Run only when there is news (two or three queries). The token proves which session
+        the page was rendered for; this checks that the session (`request.session`, keyed
+        by the cookie the token was checked against) still holds the person: signing out
+        empties it, and a participant's session names the participant it joined as.
+        """
         if self.is_facilitator:
-            return Workshop.facilitators.through.objects.filter(
-                workshop_id=self.workshop_id, user_id=self.user_id
-            ).exists()
+            user = request.user  # Django's own check: the session's user, its auth hash, active
+            return (
+                user.is_authenticated
+                and user.pk == self.user_id
+                and Workshop.facilitators.through.objects.filter(workshop_id=self.workshop_id, user_id=user.pk).exists()
+            )
+        if request.session.get(SESSION_KEY, {}).get(str(self.workshop_id)) != self.participant_id:
+            return False
         return Participant.objects.filter(
             pk=self.participant_id, workshop_id=self.workshop_id, role=self.role
         ).exists()
@@ -196,14 +218,18 @@ class BadToken(Exception):
     pass
 
 
-def viewer_from_token(token, workshop_id):
-    """The viewer a page was rendered for; no query (the page's own access check vouches)."""
+def viewer_from_token(token, workshop_id, session_key):
+    """The viewer a page was rendered for, if `session_key` (the request's session cookie) is
+    the session it was rendered in; no query (the page's own access check vouches)."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT)
     except signing.BadSignature as error:
         raise BadToken(str(error)) from error
     if data.get("w") != workshop_id:
         raise BadToken("token for another workshop")
+    mac = data.get("s")
+    if not isinstance(mac, str) or not mac or not constant_time_compare(mac, session_mac(session_key)):
+        raise BadToken("token for another browser session")
     checked_at = data.get("c")
     if not isinstance(checked_at, int) or time.time() - checked_at > TOKEN_MAX_AGE:
         raise BadToken("the page's access check is too old")
@@ -214,6 +240,7 @@ def viewer_from_token(token, workshop_id):
         is_facilitator=bool(data.get("f")),
         user_id=data.get("u"),
         checked_at=checked_at,
+        session_mac=mac,
     )
 
 
@@ -246,4 +273,5 @@ def viewer_for(request, workshop_id):
         workshop=workshop,
         participant=participant,
         display_name=participant.display_name if participant else user.get_username(),
+        session_mac=session_mac(request.session.session_key),
     )

@@ -12,6 +12,7 @@ All of them show the workshop itself (phase, lock, timer: the banner) and move w
 group when they follow it.
 """
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -41,6 +42,9 @@ PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW, PAGE_THEM
 FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_THEMES}
 # Query parameters of a page that its deltas need too (the roadmap builder's issue filter).
 PAGE_QUERY = ("issues",)
+# The poller sends its viewer token in this header (hx-headers), never in the address: an
+# address lands in access logs and browser history.
+TOKEN_HEADER = "X-Viewer-Token"
 
 # The workshop itself (phase, lock, timer, settings): every page shows it in its banner.
 WORKSHOP_UPDATED = declare(Subject.WORKSHOP, "updated")
@@ -201,6 +205,7 @@ def common_context(viewer, page_phase, view, query=None):
         "timer": timer.timer_state(workshop),
         "now": timezone.now(),
         "poll_url": poll_url(viewer, since, page_phase, view, writable, following, query),
+        "poll_headers": poll_headers(viewer),
         "poll_seconds": POLL_SECONDS,
         "console_url": reverse("console", args=[workshop.pk]) if viewer.is_facilitator else None,
         "projector_url": reverse("projector", args=[workshop.pk]) if viewer.is_facilitator else None,
@@ -214,12 +219,16 @@ def poll_url(viewer, since, page_phase, view, writable, following, query=None):
         "phase": page_phase or "",
         "w": int(writable),
         "f": int(following),
-        "t": viewer.token(),
         # The poll renders deltas in the page's language without looking up the person.
         "lang": translation.get_language() or settings.LANGUAGE_CODE,
         **(query or {}),
     }
     return f"{reverse('live_poll', args=[viewer.workshop_id])}?{urlencode(params)}"
+
+
+def poll_headers(viewer):
+    """The poller's hx-headers: the viewer token (JSON; htmx sends it with every poll)."""
+    return json.dumps({TOKEN_HEADER: viewer.token()})
 
 
 def render_page(request, viewer, board, view=PAGE_PHASE, status=200, **overrides):
@@ -241,20 +250,31 @@ def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **override
 # --- the live poll --------------------------------------------------------------------
 
 
-def reload_page():
+def reload_page(status=204):
     """An old, foreign or far-behind page: reloading it runs the full access check again."""
-    response = HttpResponse(status=204)
+    response = HttpResponse(status=status)
     response["HX-Refresh"] = "true"
     return response
 
 
+def refuse_viewer():
+    """No valid token for this browser's session, or the session no longer holds the person
+    (signed out, removed): 403, and the page reloads, which shows what its access check says."""
+    return reload_page(status=403)
+
+
 @require_GET
 def live_poll(request, pk):
-    """The idle check and the delta. Never reads the session or the user."""
+    """The idle check and the delta. The idle check never reads the session or the user: the
+    token is checked against the session cookie's value; only news loads the session."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     try:
-        viewer = access.viewer_from_token(request.GET.get("t", ""), pk)
+        viewer = access.viewer_from_token(request.headers.get(TOKEN_HEADER, ""), pk, session_key)
+    except access.BadToken:
+        return refuse_viewer()
+    try:
         since = int(request.GET.get("since", "0"))
-    except (access.BadToken, ValueError):
+    except ValueError:
         return reload_page()
     view = request.GET.get("view", PAGE_PHASE)
     if view in FACILITATOR_PAGES and not viewer.is_facilitator:
@@ -271,8 +291,8 @@ def live_poll(request, pk):
     changes = Changes.from_rows(rows, shown=board.shows | {WORKSHOP_UPDATED})
     if changes.empty:
         return HttpResponse(status=204)  # only changes this page does not show
-    if not viewer.still_belongs():
-        return reload_page()  # removed since the page loaded, or signed out of facilitating
+    if not viewer.still_belongs(request):
+        return refuse_viewer()  # signed out or removed since the page loaded
     language = request.GET.get("lang")
     if language in dict(settings.LANGUAGES):
         translation.activate(language)
@@ -312,15 +332,16 @@ def render_delta(request, viewer, board, changes, view, page_phase, since):
         if not any(fragment.personal for fragment in fragments):
             activity.DELTA_MEMO.put(key, body)
     url = poll_url(viewer, changes.last_id, page_phase, view, writable, following, query)
-    return HttpResponse(body + poller_html(url))
+    return HttpResponse(body + poller_html(url, poll_headers(viewer)))
 
 
-def poller_html(url):
+def poller_html(url, headers):
     """The page's poller with its next revision (the same element as base_phase.html#poller)."""
     return format_html(
-        '<div id="live-poll" hx-get="{}" hx-trigger="every {}s, live-refresh from:body" hx-swap="none" '
-        'hx-sync="this:drop" hx-swap-oob="true"></div>',
+        '<div id="live-poll" hx-get="{}" hx-headers="{}" hx-trigger="every {}s, live-refresh from:body" '
+        'hx-swap="none" hx-sync="this:drop" hx-swap-oob="true"></div>',
         url,
+        headers,
         POLL_SECONDS,
     )
 
