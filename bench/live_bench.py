@@ -13,7 +13,8 @@ off as in production, and prints:
   * the idle check (a poll when nothing changed) per request, its query count, next
     to a bare Django view (returns 204, no database) through the same middleware.
 
-Requests carry Accept-Language as browsers do. With PostgreSQL the database's own CPU
+Requests carry Accept-Language as browsers do, and a poll its session cookie and its
+poller's X-Viewer-Token header. With PostgreSQL the database's own CPU
 is spent in its server process and is not in these figures; the query counts are.
 """
 
@@ -70,11 +71,11 @@ class Server:
 
         self.app = WSGIHandler()
 
-    def environ(self, path, cookies=""):
+    def environ(self, path, cookies="", token=""):
         from urllib.parse import urlsplit
 
         parts = urlsplit(path)
-        return {
+        environ = {
             "REQUEST_METHOD": "GET",
             "PATH_INFO": parts.path,
             "QUERY_STRING": parts.query,
@@ -92,19 +93,22 @@ class Server:
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
         }
+        if token:
+            environ["HTTP_X_VIEWER_TOKEN"] = token  # what a page's poller sends (hx-headers)
+        return environ
 
-    def get(self, path, cookies=""):
+    def get(self, path, cookies="", token=""):
         status = []
 
         def start_response(line, headers, exc_info=None):
             status.append(int(line.split()[0]))
 
-        body = b"".join(self.app(self.environ(path, cookies), start_response))
+        body = b"".join(self.app(self.environ(path, cookies, token), start_response))
         return status[0], body
 
-    def cpu(self, path, cookies=""):
+    def cpu(self, path, cookies="", token=""):
         start = time.process_time()
-        status, body = self.get(path, cookies)
+        status, body = self.get(path, cookies, token)
         return time.process_time() - start, status, body
 
 
@@ -167,8 +171,7 @@ def build(issue_count, page_count):
     return workshop, people, issues
 
 
-def session_cookie_for(participant):
-    from django.conf import settings
+def session_for(participant):
     from django.contrib.sessions.backends.db import SessionStore
 
     from visions.live.access import remember_participant
@@ -176,26 +179,34 @@ def session_cookie_for(participant):
     store = SessionStore()
     remember_participant(store, participant)
     store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return store.session_key
+
+
+def session_cookie_for(participant):
+    from django.conf import settings
+
+    return f"{settings.SESSION_COOKIE_NAME}={session_for(participant)}"
 
 
 def open_pages(workshop, people):
-    """The poll address each participant's open issues page carries (as the page renders it)."""
+    """Each participant's open issues page: its poll address, session cookie and viewer token."""
+    from django.conf import settings
+
     from visions import live
+    from visions.live.access import session_mac
     from visions.live.pages import PAGE_PHASE, poll_url
 
     since = live.last_activity_id(workshop.pk)
-    return [
-        poll_url(
-            live.Viewer(workshop_id=workshop.pk, participant_id=person.pk, role=person.role, is_facilitator=False),
-            since,
-            "issues",
-            PAGE_PHASE,
-            True,
-            True,
+    pages = []
+    for person in people:
+        key = session_for(person)
+        viewer = live.Viewer(
+            workshop_id=workshop.pk, participant_id=person.pk, role=person.role, is_facilitator=False,
+            session_mac=session_mac(key),
         )
-        for person in people
-    ]
+        address = poll_url(viewer, since, "issues", PAGE_PHASE, True, True)
+        pages.append((address, f"{settings.SESSION_COOKIE_NAME}={key}", viewer.token()))
+    return pages
 
 
 def seen_by_all(server, pages, processes):
@@ -212,22 +223,23 @@ def seen_by_all(server, pages, processes):
     total = 0.0
     following = []
     share = -(-len(pages) // processes)
-    for number, page in enumerate(pages):
+    for number, (address, cookie, token) in enumerate(pages):
         if number % share == 0:
             live.DELTA_MEMO.clear()  # the next process
-        spent, status, body = server.cpu(page)
+        spent, status, body = server.cpu(address, cookie, token)
         assert status == 200, status
         total += spent
-        following.append(html.unescape(re.search(rb'id="live-poll" hx-get="([^"]+)"', body).group(1).decode()))
+        address = html.unescape(re.search(rb'id="live-poll" hx-get="([^"]+)"', body).group(1).decode())
+        following.append((address, cookie, token))
     return total, following, len(body)
 
 
-def count_queries(server, path, cookies=""):
+def count_queries(server, path, cookies="", token=""):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        server.get(path, cookies)
+        server.get(path, cookies, token)
     return len(queries)
 
 
@@ -283,21 +295,22 @@ def main():
             url_args = [workshop.pk] if name == "issue_add" else [workshop.pk, target_issue.pk]
             change(label, lambda: client.post(reverse(name, args=url_args), data(round_number)), processes)
 
+    # The idle check as a page's poller sends it: the address, its token header, the session cookie.
     idle_page = pages[0]
-    status, _ = server.get(idle_page)
+    status, _ = server.get(*idle_page)
     assert status == 204, status
-    idle_queries = count_queries(server, idle_page)
+    idle_queries = count_queries(server, *idle_page)
     bare_path = "/bench/bare/"
     for _ in range(50):
-        server.get(idle_page)
-        server.get(bare_path)
+        server.get(*idle_page)
+        server.get(bare_path, idle_page[1])
     idle_cpu, bare_cpu, idle_wall = [], [], []
     for _ in range(args.idle):
         start_wall = time.perf_counter()
-        spent, status, _ = server.cpu(idle_page)
+        spent, status, _ = server.cpu(*idle_page)
         idle_wall.append(time.perf_counter() - start_wall)
         idle_cpu.append(spent)
-        spent, status, _ = server.cpu(bare_path)
+        spent, status, _ = server.cpu(bare_path, idle_page[1])
         bare_cpu.append(spent)
     bare_queries = count_queries(server, bare_path)
 
