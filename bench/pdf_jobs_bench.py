@@ -16,6 +16,8 @@ itself) for comparison, with the same database and data.
 """
 
 import argparse
+import html
+import json
 import os
 import re
 import signal
@@ -105,11 +107,11 @@ def stop(processes):
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def get(path, cookie, timeout=GIVE_UP_AFTER):
+def get(path, cookie, timeout=GIVE_UP_AFTER, headers=None):
     """(seconds, status, content type, body)"""
     request = urllib.request.Request(
         f"http://127.0.0.1:{PORT}{path}",
-        headers={"Cookie": cookie, "Accept-Language": "en"},
+        headers={"Cookie": cookie, "Accept-Language": "en", **(headers or {})},
     )
     started = time.perf_counter()
     try:
@@ -133,15 +135,18 @@ def wait_until_up(workshop_id, cookie):
 
 
 def bystander_path(workshop_id, cookie):
-    """The bystander's live poll, as its open page sends it (its workshop page when none is found)."""
+    """The bystander's live poll and its headers, as its open page sends them (its workshop page when none is found)."""
     _seconds, _status, _kind, body = get(f"/workshops/{workshop_id}/live/", cookie)
-    match = re.search(rb'id="live-poll" hx-get="([^"]+)"', body)
-    return match.group(1).decode().replace("&amp;", "&") if match else f"/workshops/{workshop_id}/"
+    match = re.search(rb'id="live-poll" hx-get="([^"]+)" hx-headers="([^"]+)"', body)
+    if not match:
+        return f"/workshops/{workshop_id}/", {}
+    path, headers = (html.unescape(part.decode()) for part in match.groups())
+    return path, {**json.loads(headers), "HX-Request": "true"}
 
 
 def run_once(workshop_id, cookies):
     asker, bystander = cookies
-    poll_path = bystander_path(workshop_id, bystander)
+    poll_path, poll_headers = bystander_path(workshop_id, bystander)
     done = threading.Event()
     waits, finished = [], [None] * CLIENTS
     started = time.perf_counter()
@@ -156,7 +161,7 @@ def run_once(workshop_id, cookies):
 
     def watch():
         while not done.is_set():
-            seconds, status, _kind, _body = get(poll_path, bystander)
+            seconds, status, _kind, _body = get(poll_path, bystander, headers=poll_headers)
             waits.append((seconds, status))
             time.sleep(0.05)
 
