@@ -133,3 +133,36 @@ def test_a_live_workshop_with_a_facilitator_a_projector_and_two_participants(bro
     projector.screenshot(path=ARTIFACTS / "live-projector.png")
     for page in (aiko, ben, facilitator):
         page.context.close()  # stop their polling before the test database goes away
+
+
+def test_the_poll_token_travels_in_a_header_and_a_signed_out_console_stops(browser, live_server, live_workshop):
+    """Issue 11, finding 6: no token in any poll address; signing out in one tab ends the console in another."""
+    workshop = live_workshop
+    facilitator = new_page(browser, live_server, viewport={"width": 1366, "height": 768})
+    polls = []
+    facilitator.context.on(
+        "request", lambda request: polls.append(request) if "/live/poll/" in request.url else None
+    )
+    sign_in(facilitator, live_server)
+    facilitator.goto(f"{live_server.url}/workshops/{workshop.pk}/live/console/")
+    aiko = new_page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    join(aiko, live_server, workshop, "Aiko", "Academia")
+    expect(facilitator.locator("#roster")).to_contain_text("Aiko", timeout=LIVE_TIMEOUT)
+    assert polls
+    for request in polls:
+        assert "t=" not in request.url.split("?", 1)[1].split("&")
+        assert request.headers.get("x-viewer-token")  # htmx sends the poller's hx-headers
+
+    # Signing out in another tab: the console's next poll is refused and the page reloads into
+    # its access check, which no longer lets the signed-out browser see the workshop.
+    other_tab = facilitator.context.new_page()
+    other_tab.goto(f"{live_server.url}/workshops/")
+    other_tab.get_by_role("button", name="Log out").click()
+    expect(facilitator.locator("main").get_by_role("link", name="Facilitator sign-in")).to_be_visible(timeout=LIVE_TIMEOUT)
+    expect(facilitator.locator("#roster")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    facilitator.screenshot(path=ARTIFACTS / "live-console-after-logout.png")
+    # The participant's page keeps following the group.
+    expect(aiko.locator("#live-poll")).to_have_count(1)
+    for page in (aiko, facilitator):
+        page.context.close()
