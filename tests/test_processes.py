@@ -185,8 +185,13 @@ def test_wrong_join_codes_from_one_address_are_bounded_across_both_processes(ser
         phone = Browser()
         status, page = phone.request(f"{base}{path.path}?{path.query}")
         assert status == 200 and 'name="pass"' in page
-        form = {"csrfmiddlewaretoken": phone.cookies["csrftoken"], "code": code, "display_name": f"Scanner {n}",
-                "sector": "citizen", "pass": urllib.parse.parse_qs(path.query)["pass"][0]}  # fmt: skip
+        form = {
+            "csrfmiddlewaretoken": phone.cookies["csrftoken"],
+            "code": code,
+            "display_name": f"Scanner {n}",
+            "sector": "citizen",
+            "pass": urllib.parse.parse_qs(path.query)["pass"][0],
+        }
         assert phone.request(f"{base}/join/", form)[0] == 302
 
 
