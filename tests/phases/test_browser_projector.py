@@ -150,6 +150,10 @@ def test_one_address_does_not_lock_the_room_out_a_phone_scanning_the_console_qr_
     phone.locator("main button[type=submit]").click()
     expect(phone).to_have_url(f"{live_server.url}/workshops/{demo.pk}/live/phase/{demo.phase}/")
     assert Participant.objects.filter(workshop=demo, display_name="Hana").exists()
+    # The link, pass and all, wraps inside the card on a phone rather than widen the page.
+    console.set_viewport_size({"width": 390, "height": 844})
+    console.goto(f"{live_server.url}/workshops/{demo.pk}/live/console/")
+    assert console.evaluate("document.documentElement.scrollWidth") <= 390
     console.set_viewport_size({"width": 1366, "height": 768})
     console.locator(".console-join").screenshot(path=ARTIFACTS / "console-join-1366-en.png")
     phone.context.close()
