@@ -23,7 +23,18 @@ from django.utils.formats import date_format
 
 from visions.live.access import remember_participant
 from visions.demo.loader import build_demo_workshop
-from visions.models import Action, Assessment, Participant, Phase, Role, Vision, VisionStatus, Workshop
+from visions.models import (
+    Action,
+    Assessment,
+    JoinFailure,
+    Participant,
+    Phase,
+    Role,
+    Vision,
+    VisionStatus,
+    Workshop,
+)
+from visions.workshops.joining import join_pass
 
 from tests.factories import (
     ParticipantFactory,
@@ -112,6 +123,17 @@ def submit_empty_action(page):
     )
 
 
+def qr_link(workshop):
+    return f"{reverse('join')}?code={workshop.join_code}&pass={join_pass(workshop)}"
+
+
+def flooded(workshop):
+    """The join link typed from an address past its hourly bound of wrong codes (the browser's)."""
+    limit = settings.JOIN_FAILURES_PER_ADDRESS
+    JoinFailure.objects.bulk_create([JoinFailure(client="a:127.0.0.1") for _ in range(limit)])
+    return f"{reverse('join')}?code={workshop.join_code}"
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -131,6 +153,8 @@ PAGES = [
     Row("join", lambda w: reverse("join"), "anonymous"),
     Row("join with a code", lambda w: f"{reverse('join')}?code={w.join_code}", "anonymous"),
     Row("join with errors", lambda w: reverse("join"), "anonymous", wrong_code),
+    Row("join from the QR link", qr_link, "anonymous"),
+    Row("join refused, too many wrong codes", flooded, "anonymous", status=429),
     Row("not found", lambda w: f"/workshops/{w.pk}/", "anonymous", status=404),
     Row("workshop list", lambda w: reverse("workshop_list"), "facilitator"),
     Row("workshop create", lambda w: reverse("workshop_create"), "facilitator"),

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 
 from visions.demo.loader import DEMO_PASSWORD, DEMO_USERNAME
 from visions.live.access import remember_participant
-from visions.models import Participant, Phase, Role, Workshop
+from visions.models import JoinFailure, Participant, Phase, Role, Workshop
+from visions.workshops.joining import join_pass
 
 from tests.phases.qr_support import encodes
 
@@ -50,7 +51,7 @@ def signed_in(browser, live_server, language):
 def test_every_projector_phase_reads_from_the_back_row(browser, live_server, demo, language):
     ARTIFACTS.mkdir(exist_ok=True)
     page = signed_in(browser, live_server, language)
-    expected_link = f"{live_server.url}/join/?code={demo.join_code}"
+    expected_link = f"{live_server.url}/join/?code={demo.join_code}&pass={join_pass(demo)}"
     for phase in Phase.values:
         Workshop.objects.filter(pk=demo.pk).update(phase=phase)
         for width, height in SIZES:
@@ -121,3 +122,39 @@ def test_a_focused_matrix_point_shows_its_issues_title(browser, live_server, dem
     first_row = page.locator(".room-ranking tbody tr").first.locator(".room-issue-title").inner_text()
     assert focused.text_content().removeprefix("1. ").rstrip("…") in first_row
     page.context.close()
+
+
+def test_one_address_does_not_lock_the_room_out_a_phone_scanning_the_console_qr_code_joins(
+    browser, live_server, demo, settings
+):
+    """Issue 11, finding 2: after a flood from the room's address has made typing the code answer
+    429, the link in the console's QR code still opens the form and joins."""
+    limit = settings.JOIN_FAILURES_PER_ADDRESS
+    JoinFailure.objects.bulk_create([JoinFailure(client="a:127.0.0.1") for _ in range(limit)])
+    console = signed_in(browser, live_server, "en")
+    console.goto(f"{live_server.url}/workshops/{demo.pk}/live/console/")
+    expect(console.get_by_text("Scanning this QR code joins even when this network is limited")).to_be_visible()
+    link = console.locator(".console-join a[href*='pass=']").get_attribute("href")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone = browser.new_context(
+        locale="ja", extra_http_headers={"Accept-Language": "ja"}, viewport={"width": 390, "height": 844}
+    ).new_page()
+    typed = phone.goto(f"{live_server.url}/join/?code={demo.join_code}")
+    assert typed.status == 429
+    expect(phone.get_by_text("QR コードを読み取ってください", exact=False)).to_be_visible()
+    phone.screenshot(path=ARTIFACTS / "join-limited-390-ja.png", full_page=True)
+    phone.goto(link)
+    phone.locator("#id_display_name").fill("Hana")
+    phone.locator("#id_sector").select_option("citizen")
+    phone.screenshot(path=ARTIFACTS / "join-qr-while-limited-390-ja.png", full_page=True)
+    phone.locator("main button[type=submit]").click()
+    expect(phone).to_have_url(f"{live_server.url}/workshops/{demo.pk}/live/phase/{demo.phase}/")
+    assert Participant.objects.filter(workshop=demo, display_name="Hana").exists()
+    # The link, pass and all, wraps inside the card on a phone rather than widen the page.
+    console.set_viewport_size({"width": 390, "height": 844})
+    console.goto(f"{live_server.url}/workshops/{demo.pk}/live/console/")
+    assert console.evaluate("document.documentElement.scrollWidth") <= 390
+    console.set_viewport_size({"width": 1366, "height": 768})
+    console.locator(".console-join").screenshot(path=ARTIFACTS / "console-join-1366-en.png")
+    phone.context.close()
+    console.context.close()

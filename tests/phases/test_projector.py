@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from visions.live.pages import BOARDS
 from visions.models import Phase
-from visions.workshops.joining import join_link, qr_svg
+from visions.workshops.joining import join_link, join_pass, qr_svg
 
 from tests.factories import AssessmentFactory, IssueFactory, TargetFactory, VisionFactory
 from tests.live.test_live_support import make_room, url
@@ -35,7 +35,7 @@ def test_every_phase_has_its_own_projector_screen_with_the_join_corner(phase):
 def test_the_qr_code_opens_the_join_page_with_the_code_filled_in():
     room = make_room(phase=Phase.VISION)
     content = room.facilitator.get(url("projector", room.workshop)).content.decode()
-    expected = f"http://testserver/join/?code={room.workshop.join_code}"
+    expected = f"http://testserver/join/?code={room.workshop.join_code}&pass={join_pass(room.workshop)}"
     assert encodes(qr_of(content), expected)
     assert not encodes(qr_of(content), f"http://testserver/join/?code={'0' * 10}")
     # The link it encodes joins: the join page shows the workshop with its code filled in.
@@ -48,14 +48,17 @@ def test_one_function_builds_the_join_link(rf, settings):
     settings.ALLOWED_HOSTS = ["fc.example.org"]
     room = make_room()
     request = rf.get("/", HTTP_HOST="fc.example.org")
-    assert join_link(request, room.workshop) == f"http://fc.example.org/join/?code={room.workshop.join_code}"
+    assert join_link(request, room.workshop) == (
+        f"http://fc.example.org/join/?code={room.workshop.join_code}&pass={join_pass(room.workshop)}"
+    )
     assert modules_of_svg(qr_svg(join_link(request, room.workshop)))
 
 
 def test_the_console_shows_the_same_qr_code_and_the_join_sheet():
     room = make_room()
     content = room.facilitator.get(url("console", room.workshop)).content.decode()
-    assert encodes(qr_of(content), f"http://testserver/join/?code={room.workshop.join_code}")
+    link = f"http://testserver/join/?code={room.workshop.join_code}&pass={join_pass(room.workshop)}"
+    assert encodes(qr_of(content), link)
     assert url("join_sheet", room.workshop) in content
 
 
@@ -105,7 +108,8 @@ def test_the_join_sheet_is_a_pdf_for_the_facilitator(monkeypatch):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert room.workshop.display_join_code in rendered["html"]
-    assert encodes(qr_of(rendered["html"]), f"http://testserver/join/?code={room.workshop.join_code}")
+    link = f"http://testserver/join/?code={room.workshop.join_code}&pass={join_pass(room.workshop)}"
+    assert encodes(qr_of(rendered["html"]), link)
 
 
 @pytest.mark.parametrize("who", ["stranger", "outsider", "anonymous"])

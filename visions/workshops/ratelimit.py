@@ -1,10 +1,19 @@
-"""Limit guessing of join codes: failed attempts per person and per address, counted in the database.
+"""Limit guessing of join codes: wrong codes per address per hour, counted in the database.
 
-Only failures count, so a whole room behind one address can join with the right code.
-A person (their browser session) may mistype a few times; an address as a whole — a room
-of sixty behind one router, or someone guessing without cookies — gets a much higher
-ceiling. With 32¹⁰ possible codes, even that ceiling leaves guessing hopeless. The
-database is the only state the app processes share, so the failures live there.
+Only wrong codes count, and only per address (an IPv6 client per /64 network, which one
+household or phone usually holds whole): a room of sixty behind one router may mistype
+240 times in an hour and still join. Past JOIN_FAILURES_PER_ADDRESS wrong codes in
+JOIN_FAILURE_WINDOW_SECONDS (1000 an hour), every typed code from that address answers 429,
+the right one too. A right code cannot be let through while wrong ones are refused: the
+difference would tell a guesser when they hit, at any rate they like, and the bound would
+bound nothing. What keeps a flooded room joining is the QR code: its link carries a signed
+pass (joining.py) that skips this limit, and a guesser cannot make one.
+
+What the bound means: a code is 10 symbols of 32, 32¹⁰ = 2⁵⁰ ≈ 1.1 × 10¹⁵ codes. At 1000
+guesses an hour one address needs on average 2⁴⁹ / 1000 h ≈ 5.6 × 10¹¹ hours (about 64
+million years) to find a given workshop's code; with a thousand workshops open, about
+64 000 years to find any. The database is the only state the app processes share, so the
+failures live there.
 """
 
 import ipaddress
@@ -15,6 +24,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from visions.models import JoinFailure
+
+# An IPv6 client usually holds a whole /64: counting each of its addresses apart would not bound it.
+IPV6_PREFIX = 64
 
 
 def address_of(request):
@@ -37,14 +49,18 @@ def sign_in_address_of(request):
         return None
 
 
-def counters(request):
-    """(JoinFailure.client key, limit) pairs that a failed join of `request` counts against."""
-    if request.session.session_key is None:
-        request.session.save()
-    return [
-        (f"s:{request.session.session_key}"[:64], settings.JOIN_FAILURES_PER_WINDOW),
-        (f"a:{address_of(request)}", settings.JOIN_FAILURES_PER_ADDRESS),
-    ]
+def counter(request):
+    """The JoinFailure.client key a wrong code from `request` counts against: its address or /64."""
+    address = address_of(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"a:{address}"
+    if parsed.version == 4:
+        return f"a:{parsed}"
+    if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
+        return f"a:{parsed.ipv4_mapped}"
+    return f"a:{ipaddress.ip_network(f'{parsed}/{IPV6_PREFIX}', strict=False)}"
 
 
 def window():
@@ -52,23 +68,18 @@ def window():
 
 
 def retry_after_seconds(request):
-    """Seconds until the request's person and address may try again, or 0 when not limited."""
+    """Seconds until the request's address may type a code again, or 0 when it is not limited."""
     now = timezone.now()
-    waits = [0]
-    for client, limit in counters(request):
-        recent = list(
-            JoinFailure.objects.filter(client=client, created_at__gt=now - window())
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:limit]
-        )
-        if len(recent) >= limit:
-            # When the limit-th newest failure leaves the window, the client is under the limit again.
-            frees_at = (recent[-1] if recent else now) + window()
-            waits.append(max(1, math.ceil((frees_at - now).total_seconds())))
-    return max(waits)
+    limit = max(1, settings.JOIN_FAILURES_PER_ADDRESS)
+    recent = JoinFailure.objects.filter(client=counter(request), created_at__gt=now - window())
+    # The limit-th newest failure: when it leaves the window, the address is under the limit again.
+    oldest_counted = recent.order_by("-created_at").values_list("created_at", flat=True)[limit - 1 : limit]
+    if not oldest_counted:
+        return 0
+    return max(1, math.ceil((oldest_counted[0] + window() - now).total_seconds()))
 
 
 def record_failure(request):
     now = timezone.now()
     JoinFailure.objects.filter(created_at__lte=now - window()).delete()
-    JoinFailure.objects.bulk_create([JoinFailure(client=client) for client, _limit in counters(request)])
+    JoinFailure.objects.create(client=counter(request))

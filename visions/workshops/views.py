@@ -35,7 +35,7 @@ from visions.models import (
     normalize_join_code,
 )
 from visions.phases.stakeholders import PARTICIPANT_JOINED, STAKEHOLDER_ADDED
-from visions.workshops import ratelimit
+from visions.workshops import joining, ratelimit
 from visions.workshops.forms import JoinForm, WorkshopEditForm, WorkshopFileForm, WorkshopForm
 
 WORKSHOP_CREATED = declare(Subject.WORKSHOP, "created")
@@ -255,19 +255,33 @@ def join_with(form):
     return participant
 
 
+def look_up(request, data):
+    """(workshop, pass, refusal) for the code in `data`. With the QR link's valid pass it is no
+    guess and is never limited; otherwise any code may be a guess: while the address is limited it
+    is refused, right or wrong, before it is looked up, and a wrong one counts against the address."""
+    code = normalize_join_code(data.get("code", ""))
+    if not code:
+        return None, "", None
+    join_pass = data.get("pass", "")
+    passed = joining.workshop_of_pass(code, join_pass)
+    if passed is not None:
+        return passed, join_pass, None
+    retry_after = ratelimit.retry_after_seconds(request)
+    if retry_after:
+        return None, "", too_many_failures(request, retry_after)
+    workshop = Workshop.objects.filter(join_code=code).first()
+    if workshop is None:
+        ratelimit.record_failure(request)
+    return workshop, "", None
+
+
 @require_http_methods(["GET", "POST"])
 def join(request):
-    typed = request.POST.get("code", "") if request.method == "POST" else request.GET.get("code", "")
-    code = normalize_join_code(typed)
-    workshop = None
-    if code:
-        # Every lookup by code can be a guess, so looking one up is limited, not only submitting.
-        retry_after = ratelimit.retry_after_seconds(request)
-        if retry_after:
-            return too_many_failures(request, retry_after)
-        workshop = Workshop.objects.filter(join_code=code).first()
-        if workshop is None:
-            ratelimit.record_failure(request)
+    data = request.POST if request.method == "POST" else request.GET
+    workshop, join_pass, refusal = look_up(request, data)
+    if refusal:
+        return refusal
+    code = normalize_join_code(data.get("code", ""))
     returning = already_joined(request, workshop) if workshop else None
 
     if request.method == "POST":
@@ -281,13 +295,14 @@ def join(request):
             return redirect("live_workshop", workshop.pk)
     else:
         # The page is re-fetched when the code changes; keep what the person already typed.
-        initial = {**request.GET.dict(), "code": format_join_code(code) if workshop else typed}
+        initial = {**request.GET.dict(), "code": format_join_code(code) if workshop else data.get("code", "")}
         form = JoinForm(initial=initial, workshop=workshop)
 
     context = {
         "form": form,
         "workshop": workshop,
         "returning": returning,
+        "join_pass": join_pass,
         "code_not_found": request.method == "GET" and bool(code) and workshop is None,
     }
     if request.htmx and request.method == "GET":
