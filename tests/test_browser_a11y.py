@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 
 from visions.live.access import remember_participant
 from visions.demo.loader import build_demo_workshop
-from visions.models import Action, Assessment, Participant, Phase, Role, Vision, VisionStatus, Workshop
+from visions.models import Action, Assessment, Participant, Phase, PublicLink, Role, Vision, VisionStatus, Workshop
 
 from tests.factories import (
     ParticipantFactory,
@@ -112,6 +112,17 @@ def submit_empty_action(page):
     )
 
 
+def public_page(workshop):
+    _link, token = PublicLink.make(workshop, None)
+    return reverse("public_page", args=[token])
+
+
+def revoked_public_page(workshop):
+    link, token = PublicLink.make(workshop, None)
+    PublicLink.objects.filter(pk=link.pk).update(revoked_at=link.created_at)
+    return reverse("public_page", args=[token])
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -166,6 +177,12 @@ PAGES = [
         "participant",
         submit_empty_action,
     ),
+    Row("next round", lambda w: reverse("next_round", args=[w.pk]), "facilitator"),
+    Row("series (participant)", lambda w: reverse("series", args=[w.pk]), "participant"),
+    Row("public links", lambda w: reverse("public_links", args=[w.pk]), "facilitator"),
+    Row("public links, a new one", lambda w: reverse("public_links", args=[w.pk]), "facilitator", submit("")),
+    Row("public page", public_page, "anonymous"),
+    Row("public page, revoked", revoked_public_page, "anonymous", status=410),
 ]
 
 

@@ -177,3 +177,13 @@ def test_the_workshop_file_names_the_previous_round(facilitator_client, demo):
     with pytest.raises(WorkshopFileError) as error:
         import_document(document)
     assert error.value.place == "workshop.previous_round"
+
+
+def test_a_workshop_whose_file_breaks_a_rule_says_so_and_makes_nothing(facilitator_client, demo, monkeypatch):
+    def broken(document, title):
+        return dict(document, version=2)
+
+    monkeypatch.setattr("visions.documents.rounds.next_round_document", broken)
+    response = start(facilitator_client, demo)
+    assert response.status_code == 422 and "The next round could not be made: version" in response.content.decode()
+    assert Workshop.objects.count() == 1

@@ -22,6 +22,7 @@ from visions.documents.rounds import (
 )
 from visions.documents.snapshot import load_snapshot, roadmap_check
 from visions.documents.timeline import timeline_svg
+from visions.documents.workshop_file import WorkshopFileError
 from visions.live.access import LinkRevoked, public_workshop, viewer_for
 from visions.live.activity import Subject, declare, record
 from visions.live.guard import Needs
@@ -46,12 +47,20 @@ def next_round(request, viewer):
     previous = viewer.workshop
     form = NextRoundForm(request.POST if request.method == "POST" else None, initial={"title": suggested_title(previous)})
     if request.method != "POST" or not form.is_valid():
-        status = 422 if request.method == "POST" else 200
-        return render(request, "visions/next_round.html", {"workshop": previous, "viewer": viewer, "form": form}, status=status)
-    workshop = start_next_round(previous, form.cleaned_data["title"].strip(), request.user)
+        return confirm_page(request, viewer, form, 422 if request.method == "POST" else 200)
+    try:
+        workshop = start_next_round(previous, form.cleaned_data["title"].strip(), request.user)
+    except WorkshopFileError as error:  # this workshop's file breaks a rule: say which, make nothing
+        form.add_error(None, _("The next round could not be made: %(error)s") % {"error": error})
+        return confirm_page(request, viewer, form, 422)
     record(viewer, NEXT_ROUND_STARTED, workshop, summary=workshop.title)
     messages.success(request, _("The next round has started with a new join code. People join it anew."))
     return redirect(workshop)
+
+
+def confirm_page(request, viewer, form, status):
+    context = {"workshop": viewer.workshop, "viewer": viewer, "form": form}
+    return render(request, "visions/next_round.html", context, status=status)
 
 
 @require_GET
