@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from visions.demo.loader import build_demo_workshop
 from visions.models import Activity, Participant, PublicLink, Target, Vision, public_token_hash
@@ -12,6 +13,14 @@ from tests.conftest import join_as
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_left_as_found():
+    """A request leaves its language active in the thread; later test modules expect the default."""
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 @pytest.fixture

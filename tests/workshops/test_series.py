@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils import timezone
 
 from visions.documents.rounds import start_next_round
@@ -13,6 +14,14 @@ from tests.conftest import join_as
 from tests.factories import AssessmentFactory, ParticipantFactory, StakeholderFactory, TargetFactory, UserFactory, VisionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def language_left_as_found():
+    """A request leaves its language active in the thread; later test modules expect the default."""
+    before = translation.get_language()
+    yield
+    translation.activate(before)
 
 
 def held_in(workshop, year):

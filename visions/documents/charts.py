@@ -420,24 +420,28 @@ def series_chart_svg(line, width=320, height=160, chart_id=None):
     opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="target-chart series-chart" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{escape(FONT_FAMILY)}" font-size="10">'
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="{escape(FONT_FAMILY)}" font-size="10">'
         f'<title id="{chart_id}-title">{escape(line.indicator)}</title>'
         f'<desc id="{chart_id}-desc">{escape(series_chart_description(line))}</desc>'
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
     )
     if ticks is None:
         note = escape(_("The values are too large to draw; the table gives them."))
-        return mark_safe(f'{opening}<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">{note}</text></svg>')
+        middle = f'x="{width / 2}" y="{height / 2}" text-anchor="middle"'
+        return mark_safe(f'{opening}<text {middle} fill="{MUTED}">{note}</text></svg>')
     ticks = [t for t in ticks if t >= 0] or [0, 1]
     frame = ChartFrame(46, 12, max(width - 60, 10), max(height - 40, 10), 0, max(len(line.points), 1), ticks)
     parts = [opening, *draw_value_grid(frame)]
     slot = frame.plot_w / max(len(line.points), 1)
     bar_w = min(40.0, slot * 0.6)
     axis_y = frame.axis_y
-    parts.append(f'<line x1="{frame.pad_left}" y1="{axis_y}" x2="{frame.pad_left + frame.plot_w}" y2="{axis_y}" stroke="{MUTED}"/>')
+    right = frame.pad_left + frame.plot_w
+    parts.append(f'<line x1="{frame.pad_left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="{MUTED}"/>')
     for index, point in enumerate(line.points):
         cx = frame.pad_left + slot * (index + 0.5)
-        parts.append(f'<text x="{cx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="{MUTED}">{point.year}</text>')
+        year_label = f'x="{cx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="{MUTED}"'
+        parts.append(f"<text {year_label}>{point.year}</text>")
         if point.gap is None:
             parts.append(f'<text x="{cx:.1f}" y="{axis_y - 6}" text-anchor="middle" fill="{MUTED}">–</text>')
             continue

@@ -87,7 +87,11 @@ def start_next_round(previous, title, user):
 
     summary = _("The next round of “%(title)s”") % {"title": previous.title}
     workshop, _objects = import_document_with_keys(
-        next_round_document(document, title), facilitator=user, change=ROUND_CONTINUED, summary=summary, then=link
+        next_round_document(document, title),
+        facilitator=user,
+        change=ROUND_CONTINUED,
+        summary=summary,
+        then=link,
     )
     return workshop
 
@@ -208,7 +212,8 @@ def series_targets(rounds):
             identity[target.pk] = key
             line = series.setdefault(key, TargetSeries(key, target.indicator, target.unit))
             line.indicator, line.unit = target.indicator, target.unit
-            line.points.append(RoundPoint(workshop, round_year(workshop), target, row.gap, adequacy.get(target.pk)))
+            point = RoundPoint(workshop, round_year(workshop), target, row.gap, adequacy.get(target.pk))
+            line.points.append(point)
     return list(series.values()), identity
 
 
@@ -244,14 +249,19 @@ def transitions(rounds, target_identity):
         drift = compute_drift(then, now, timezone.localdate())
         status_then = _statuses(then)
         status_now = _statuses(now)
-        done = [a for a in drift.progress if a.status == ActionStatus.DONE and status_then.get(a.id) != ActionStatus.DONE]
+        done = [a for a in drift.progress if _became(ActionStatus.DONE, a.id, status_then, status_now)]
         dropped = [
-            (title, True) for pk, title in _titles(now).items()
-            if status_now[pk] == ActionStatus.DROPPED and status_then.get(pk, ActionStatus.DROPPED) != ActionStatus.DROPPED
+            (title, True)
+            for pk, title in _titles(now).items()
+            if pk in status_then and _became(ActionStatus.DROPPED, pk, status_then, status_now)
         ] + [(a.title, False) for a in drift.removed]
         slipped = [a for a in drift.moved if a.slip > 0]
         result.append(Transition(before, after, done, dropped, slipped, drift.added))
     return result
+
+
+def _became(status, pk, then, now):
+    return now.get(pk) == status and then.get(pk) != status
 
 
 def _statuses(document):

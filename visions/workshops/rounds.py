@@ -45,7 +45,8 @@ class NextRoundForm(forms.Form):
 def next_round(request, viewer):
     """Confirm, then make the next round: the vision, targets and roadmap carry over, people join anew."""
     previous = viewer.workshop
-    form = NextRoundForm(request.POST if request.method == "POST" else None, initial={"title": suggested_title(previous)})
+    data = request.POST if request.method == "POST" else None
+    form = NextRoundForm(data, initial={"title": suggested_title(previous)})
     if request.method != "POST" or not form.is_valid():
         return confirm_page(request, viewer, form, 422 if request.method == "POST" else 200)
     try:
@@ -94,10 +95,14 @@ def public_links(request, pk):
     return render(request, "visions/public_links.html", context)
 
 
+def link_name(link):
+    return _("Public page link %(number)d") % {"number": link.pk}
+
+
 @write(needs=Needs.FACILITATOR)
 def public_link_create(request, viewer):
     link, token = PublicLink.make(viewer.workshop, request.user)
-    record(viewer, PUBLIC_LINK_CREATED, link, summary=_("Public page link %(number)d") % {"number": link.pk})
+    record(viewer, PUBLIC_LINK_CREATED, link, summary=link_name(link))
     request.session[NEW_LINK_SESSION_KEY] = {"workshop": viewer.workshop_id, "token": token}
     return redirect("public_links", viewer.workshop_id)
 
@@ -108,7 +113,7 @@ def public_link_revoke(request, viewer, link_id):
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-        record(viewer, PUBLIC_LINK_REVOKED, link, summary=_("Public page link %(number)d") % {"number": link.pk})
+        record(viewer, PUBLIC_LINK_REVOKED, link, summary=link_name(link))
     return redirect("public_links", viewer.workshop_id)
 
 
@@ -120,13 +125,14 @@ def public_page(request, token):
     except LinkRevoked:
         return noindex(render(request, "visions/public_revoked.html", status=410))
     snapshot = load_snapshot(workshop).without_hidden()
+    vision = snapshot.adopted_vision
     check = roadmap_check(snapshot, timezone.localdate().year)
     check.roadmap_url = ""  # the actions' anchors are on this page
     context = {
         "workshop": workshop,
         "snapshot": snapshot,
-        "vision": snapshot.adopted_vision,
-        "goals": [sdgs.goal(n) for n in snapshot.adopted_vision.sdg_numbers] if snapshot.adopted_vision else [],
+        "vision": vision,
+        "goals": [sdgs.goal(n) for n in vision.sdg_numbers] if vision else [],
         "roadmap_check": check,
         "timeline": timeline_svg(snapshot, today=timezone.localdate()),
         "progress_overall": weighted_progress(snapshot.actions),

@@ -23,7 +23,9 @@ def import_document(document, *, facilitator=None):
     return workshop
 
 
-def import_document_with_keys(document, *, facilitator=None, change=WORKSHOP_IMPORTED, summary=None, then=None):
+def import_document_with_keys(
+    document, *, facilitator=None, change=WORKSHOP_IMPORTED, summary=None, then=None
+):
     """Like import_document, and also {section: {key: object}}, for callers that go on from the file.
 
     `change` and `summary`: what the new workshop's history records; `then(workshop, objects)`
