@@ -29,6 +29,7 @@ from visions.models import (
     JoinFailure,
     Participant,
     Phase,
+    PublicLink,
     Role,
     Vision,
     VisionStatus,
@@ -134,6 +135,17 @@ def flooded(workshop):
     return f"{reverse('join')}?code={workshop.join_code}"
 
 
+def public_page(workshop):
+    _link, token = PublicLink.make(workshop, None)
+    return reverse("public_page", args=[token])
+
+
+def revoked_public_page(workshop):
+    link, token = PublicLink.make(workshop, None)
+    PublicLink.objects.filter(pk=link.pk).update(revoked_at=link.created_at)
+    return reverse("public_page", args=[token])
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -190,6 +202,12 @@ PAGES = [
         "participant",
         submit_empty_action,
     ),
+    Row("next round", lambda w: reverse("next_round", args=[w.pk]), "facilitator"),
+    Row("series (participant)", lambda w: reverse("series", args=[w.pk]), "participant"),
+    Row("public links", lambda w: reverse("public_links", args=[w.pk]), "facilitator"),
+    Row("public links, a new one", lambda w: reverse("public_links", args=[w.pk]), "facilitator", submit("")),
+    Row("public page", public_page, "anonymous"),
+    Row("public page, revoked", revoked_public_page, "anonymous", status=410),
 ]
 
 

@@ -31,6 +31,7 @@ from visions.models import (
     Milestone,
     Participant,
     PdfRender,
+    PublicLink,
     Stakeholder,
     Target,
     Theme,
@@ -299,6 +300,11 @@ VALUE_CASES = [
     ("evidence stale after 121 months",
      lambda w: update(w.workshop, evidence_stale_months=121),
      ["workshop_evidence_stale_months_range"]),
+    # public page links
+    ("public link revoked before it was made",
+     lambda w: PublicLink.objects.bulk_create([PublicLink(
+         workshop=w.workshop, token_hash="0" * 64, revoked_at=timezone.now() - datetime.timedelta(days=1))]),
+     ["public_link_revoked_after_created"]),
     # PDF renders
     ("second render of one revision",
      lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en") for _ in range(2)]),

@@ -23,6 +23,9 @@ from django.dispatch import receiver
 
 PREFIX = "fc_same_workshop_"
 APP_LABEL = "visions"
+# The links that are meant to cross workshops: a target or action of the next round names the
+# same one of the round before (visions/documents/rounds.py).
+CROSS_WORKSHOP_LINKS = frozenset({"carried_from"})
 
 
 def _owned(model):
@@ -46,7 +49,10 @@ def workshop_links(registry=installed_apps):
         links = [
             (field.column, field.related_model, field.target_field.column)
             for field in model._meta.concrete_fields
-            if isinstance(field, ForeignKey) and field.name != "workshop" and _owned(field.related_model)
+            if isinstance(field, ForeignKey)
+            and field.name != "workshop"
+            and field.name not in CROSS_WORKSHOP_LINKS
+            and _owned(field.related_model)
         ]
         own = model._meta.get_field("workshop").column if _owned(model) else None
         if own is None and len(links) < 2:

@@ -141,6 +141,11 @@ class Workshop(models.Model):
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True
     )
+    # The round this workshop continues ("Start the next round"): the series follows these links.
+    previous_round = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_rounds",
+        verbose_name=_("previous round"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -408,6 +413,10 @@ class Target(WorkshopOwned):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     target_value = models.FloatField(_("target value"))
     target_year = models.PositiveSmallIntegerField(_("target year"))
+    # The same target in the previous round, so that the series page follows it from round to round.
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     same_workshop_fields = ("vision",)
@@ -667,6 +676,10 @@ class Action(WorkshopOwned):
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The same action in the previous round (done, dropped or slipped between rounds is read through it).
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -820,6 +833,9 @@ ACTIVITY_VERBS = {
     "joined": pgettext_lazy("activity", "joined as"),
     "rotated_code": pgettext_lazy("activity", "changed the join code of"),
     "imported": pgettext_lazy("activity", "imported"),
+    "next_round": pgettext_lazy("activity", "started the next round of"),
+    "continued": pgettext_lazy("activity", "started, as the next round, the"),
+    "revoked": pgettext_lazy("activity", "revoked"),
 }
 ACTIVITY_SUBJECTS = {
     "workshop": pgettext_lazy("activity subject", "workshop"),
@@ -833,6 +849,7 @@ ACTIVITY_SUBJECTS = {
     "theme": pgettext_lazy("activity subject", "theme"),
     "milestone": pgettext_lazy("activity subject", "milestone"),
     "action": pgettext_lazy("activity subject", "action"),
+    "publiclink": pgettext_lazy("activity subject", "public page link"),
 }
 
 
@@ -1044,3 +1061,47 @@ class Commitment(models.Model):
         if self.pk is not None:
             raise IntegrityError("A commitment is never changed once recorded.")
         super().save(*args, **kwargs)
+
+
+PUBLIC_TOKEN_BYTES = 32  # 256 random bits; only their SHA-256 is stored
+
+
+def public_token_hash(token):
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PublicLink(models.Model):
+    """A share link to the workshop's read-only public page: only the hash of its secret is kept."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="public_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
+                name="public_link_revoked_after_created",
+            ),
+        ]
+
+    def __str__(self):
+        return f"public link {self.pk} of workshop {self.workshop_id}"
+
+    @classmethod
+    def make(cls, workshop, user):
+        """A new link and its secret, which is shown once and never stored."""
+        token = secrets.token_urlsafe(PUBLIC_TOKEN_BYTES)
+        link = cls.objects.create(workshop=workshop, token_hash=public_token_hash(token), created_by=user)
+        return link, token
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -174,3 +174,19 @@ urlpatterns += [
         name="assessment_import_confirm",
     ),
 ]
+
+# --- after the workshop: the next round, the series, the public page (visions/workshops/rounds.py) ---
+from visions.workshops import rounds as round_views  # noqa: E402
+
+urlpatterns += [
+    path("workshops/<int:pk>/next-round/", round_views.next_round, name="next_round"),
+    path("workshops/<int:pk>/series/", round_views.series, name="series"),
+    path("workshops/<int:pk>/public-links/", round_views.public_links, name="public_links"),
+    path("workshops/<int:pk>/public-links/new/", round_views.public_link_create, name="public_link_create"),
+    path(
+        "workshops/<int:pk>/public-links/<int:link_id>/revoke/",
+        round_views.public_link_revoke,
+        name="public_link_revoke",
+    ),
+    path("p/<str:token>/", round_views.public_page, name="public_page"),
+]

@@ -62,6 +62,9 @@ from visions.phases.vision import (
     VISION_WITHDRAWN,
 )
 from visions.workshops.views import JOIN_CODE_ROTATED, WORKSHOP_CREATED
+from visions.documents.rounds import NEXT_ROUND_STARTED, ROUND_CONTINUED
+from visions.models import PublicLink
+from visions.workshops.rounds import PUBLIC_LINK_CREATED, PUBLIC_LINK_REVOKED
 from visions.documents.workshop_file import dumps, export_document
 from visions.documents.workshop_file.importer import WORKSHOP_IMPORTED
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -765,6 +768,17 @@ CASES = [
     ),
     Case("workshop_rotate_code", "workshop_rotate_code", FACILITATOR, Phase.EXPORT, (JOIN_CODE_ROTATED,)),
     Case("commitment_create", "commitment_create", FACILITATOR, Phase.EXPORT, (COMMITMENT_ADDED,), data={"name": "Board"}),
+    # after the workshop: the next round (recorded on the new round, then on this one) and share links
+    Case(
+        "next_round", "next_round", FACILITATOR, Phase.EXPORT, (ROUND_CONTINUED, NEXT_ROUND_STARTED),
+        data={"title": "Next year"},
+    ),
+    Case("public_link_create", "public_link_create", FACILITATOR, Phase.EXPORT, (PUBLIC_LINK_CREATED,)),
+    Case(
+        "public_link_revoke", "public_link_revoke", FACILITATOR, Phase.EXPORT, (PUBLIC_LINK_REVOKED,),
+        seed=lambda room: {"link": PublicLink.make(room.workshop, None)[0]},
+        args=item("link"),
+    ),
     # Another workshop's: no page of this one hears of it.
     Case(
         "workshop_create",

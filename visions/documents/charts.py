@@ -394,3 +394,66 @@ def target_chart_svg(target_row, width=320, height=180, chart_id=None):
         "</svg>",
     ]
     return mark_safe("".join(parts))
+
+
+# --- a target's gap from round to round (the series page) -----------------------------------
+
+
+def series_chart_description(line):
+    parts = [
+        _("Round of %(year)s: gap %(gap)s.") % {"year": p.year, "gap": with_unit(p.gap.gap, line.unit)}
+        if p.gap is not None
+        else _("Round of %(year)s: no assessment.") % {"year": p.year}
+        for p in line.points
+    ]
+    return " ".join([_("Gap of “%(indicator)s” in each round.") % {"indicator": line.indicator}, *parts])
+
+
+def series_chart_svg(line, width=320, height=160, chart_id=None):
+    """One bar per round: the target's gap then (0: closed), coloured by whether the trend reached it.
+
+    `line` is a visions.documents.rounds.TargetSeries; its table on the page gives the same numbers.
+    """
+    chart_id = chart_id or f"series-chart-{line.key}-{next(_chart_ids)}"
+    gaps = [p.gap.gap for p in line.points if p.gap is not None]
+    ticks = value_ticks([0.0, *gaps]) if gaps else [0, 1]
+    opening = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="target-chart series-chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="{escape(FONT_FAMILY)}" font-size="10">'
+        f'<title id="{chart_id}-title">{escape(line.indicator)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(series_chart_description(line))}</desc>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
+    )
+    if ticks is None:
+        note = escape(_("The values are too large to draw; the table gives them."))
+        middle = f'x="{width / 2}" y="{height / 2}" text-anchor="middle"'
+        return mark_safe(f'{opening}<text {middle} fill="{MUTED}">{note}</text></svg>')
+    ticks = [t for t in ticks if t >= 0] or [0, 1]
+    frame = ChartFrame(46, 12, max(width - 60, 10), max(height - 40, 10), 0, max(len(line.points), 1), ticks)
+    parts = [opening, *draw_value_grid(frame)]
+    slot = frame.plot_w / max(len(line.points), 1)
+    bar_w = min(40.0, slot * 0.6)
+    axis_y = frame.axis_y
+    right = frame.pad_left + frame.plot_w
+    parts.append(f'<line x1="{frame.pad_left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="{MUTED}"/>')
+    for index, point in enumerate(line.points):
+        cx = frame.pad_left + slot * (index + 0.5)
+        year_label = f'x="{cx:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="{MUTED}"'
+        parts.append(f"<text {year_label}>{point.year}</text>")
+        if point.gap is None:
+            parts.append(f'<text x="{cx:.1f}" y="{axis_y - 6}" text-anchor="middle" fill="{MUTED}">–</text>')
+            continue
+        colour = {True: OK, False: BAD}.get(point.gap.on_track, UNKNOWN)
+        top = frame.y(max(point.gap.gap, frame.low))
+        parts.append(
+            f'<rect class="series-bar" x="{cx - bar_w / 2:.1f}" y="{top:.1f}" width="{bar_w:.1f}" '
+            f'height="{max(axis_y - top, 0.5):.1f}" fill="{colour}"/>'
+        )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{max(top - 3, frame.pad_top + 8):.1f}" text-anchor="middle" fill="{INK}">'
+            f"{escape(format_value(point.gap.gap))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from visions.models import Participant, Phase, Role, Workshop
+from visions.models import Participant, Phase, PublicLink, Role, Workshop, public_token_hash
 
 SESSION_KEY = "fc_participants"
 # A page's viewer token lasts a workshop day from the page's own access check; after that
@@ -275,3 +275,26 @@ def viewer_for(request, workshop_id):
         display_name=participant.display_name if participant else user.get_username(),
         session_mac=session_mac(request.session.session_key),
     )
+
+
+# --- the public page: reachable only through its share link --------------------------------
+
+
+class LinkRevoked(Exception):
+    """A public link that existed and was revoked: the page says so (410), instead of "not found"."""
+
+
+def public_workshop(token):
+    """The workshop a public page's token opens; 404 for an unknown token, LinkRevoked for a revoked one.
+
+    Only the token's hash is stored and looked up, so a database copy does not open the page.
+    Nothing else of the workshop is reachable with it: the public page is its only view.
+    """
+    if not token or len(token) > 100:
+        raise Http404("No such page")
+    link = PublicLink.objects.select_related("workshop").filter(token_hash=public_token_hash(token)).first()
+    if link is None:
+        raise Http404("No such page")
+    if not link.is_active:
+        raise LinkRevoked()
+    return link.workshop

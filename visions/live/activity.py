@@ -38,6 +38,7 @@ class Subject(StrEnum):
     MILESTONE = "milestone"
     ACTION = "action"
     COMMITMENT = "commitment"
+    PUBLIC_LINK = "publiclink"
 
 
 class Verb(StrEnum):
@@ -64,6 +65,9 @@ class Verb(StrEnum):
     PROGRESS = "progress"
     ROTATED_CODE = "rotated_code"
     IMPORTED = "imported"
+    NEXT_ROUND = "next_round"
+    CONTINUED = "continued"
+    REVOKED = "revoked"
 
 
 # After these an item is (again) on the page and must be inserted, not replaced.

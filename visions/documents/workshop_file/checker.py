@@ -244,6 +244,7 @@ class DocumentChecker:
                 % {"version": json.dumps(version), "supported": FORMAT_VERSION},
             )
         workshop = self.workshop()
+        self.previous_round()
         stakeholders = self.stakeholders()
         participants = self.participants(stakeholders)
         visions = self.visions(workshop, participants)
@@ -287,6 +288,19 @@ class DocumentChecker:
         if workshop["base_year"] >= workshop["target_year"]:
             raise WorkshopFileError(f"{place}.base_year", _("must be before the target year"))
         return workshop
+
+    def previous_round(self):
+        """The optional `workshop.previous_round`: checked, not linked (ids differ across installs)."""
+        place = "workshop.previous_round"
+        obj = self.document["workshop"].get("previous_round")
+        if obj is None:
+            return
+        if not isinstance(obj, dict):
+            raise WorkshopFileError(place, _("must be an object"))
+        self.string(obj, place, "title", required=True, model=Workshop)
+        for name in ("base_year", "target_year"):
+            if obj.get(name) is not None:
+                self.year(obj, place, name)
 
     def stakeholders(self):
         seen = {}

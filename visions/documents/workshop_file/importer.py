@@ -23,16 +23,24 @@ def import_document(document, *, facilitator=None):
     return workshop
 
 
-def import_document_with_keys(document, *, facilitator=None):
-    """Like import_document, and also {section: {key: object}}, for callers that go on from the file."""
+def import_document_with_keys(
+    document, *, facilitator=None, change=WORKSHOP_IMPORTED, summary=None, then=None
+):
+    """Like import_document, and also {section: {key: object}}, for callers that go on from the file.
+
+    `change` and `summary`: what the new workshop's history records; `then(workshop, objects)`
+    runs in the same transaction, before that record (the next round links itself there).
+    """
     clean = DocumentChecker(document).check()
     try:
         with transaction.atomic():
             workshop, objects = _write(clean)
             if facilitator is not None:
                 workshop.facilitators.add(facilitator)
+            if then is not None:
+                then(workshop, objects)
             importer = Viewer.of_facilitator(workshop, facilitator) if facilitator else Viewer.nobody(workshop)
-            record(importer, WORKSHOP_IMPORTED, workshop, summary=_("Imported from a workshop file"))
+            record(importer, change, workshop, summary=summary or _("Imported from a workshop file"))
     except (IntegrityError, DataError) as error:
         # The checker should have caught it; still, the person gets a message, not a crash.
         message = _("could not be stored: %(reason)s") % {"reason": error}

@@ -23,6 +23,12 @@ def dumps(document):
 
 def export_document(workshop):
     """The whole workshop as a FORMAT.md version 1 document with stable keys and `derived`."""
+    document, _keys = export_document_with_keys(workshop)
+    return document
+
+
+def export_document_with_keys(workshop):
+    """Like export_document, and also {section: {pk: key}}, for callers that go on from the file."""
     objects = {section.name: _section_objects(section, workshop) for section in SECTIONS}
     # Keys follow creation order, so that an import keeps them in the order export gives back.
     keys = {
@@ -48,7 +54,18 @@ def export_document(workshop):
     commitments = export_commitments(workshop, keys)
     if commitments:  # optional: a file without commitments stays as it was
         document["commitments"] = commitments
-    return document
+    if workshop.previous_round_id is not None:  # optional, informational: ids differ across installs
+        document["workshop"]["previous_round"] = previous_round_entry(workshop.previous_round)
+    return document, keys
+
+
+def previous_round_entry(previous):
+    return {
+        "title": previous.title,
+        "base_year": previous.base_year,
+        "target_year": previous.target_year,
+        "started_on": previous.created_at.date().isoformat(),
+    }
 
 
 def _section_objects(section, workshop):
