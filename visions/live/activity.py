@@ -38,6 +38,8 @@ class Subject(StrEnum):
     MILESTONE = "milestone"
     ACTION = "action"
     COMMITMENT = "commitment"
+    UPDATE_LINK = "updatelink"
+    CHECKIN_ROUND = "checkinround"
 
 
 class Verb(StrEnum):
@@ -64,6 +66,9 @@ class Verb(StrEnum):
     PROGRESS = "progress"
     ROTATED_CODE = "rotated_code"
     IMPORTED = "imported"
+    REVOKED = "revoked"
+    OPENED = "opened"
+    CLOSED = "closed"
 
 
 # After these an item is (again) on the page and must be inserted, not replaced.
@@ -107,6 +112,8 @@ def _create(viewer, change, subject, summary, changes):
         workshop_id=viewer.workshop_id,
         actor_participant_id=viewer.participant_id,
         actor_user_id=viewer.user_id if viewer.participant_id is None else None,
+        # A representative's change through their organisation's update link names that link.
+        actor_link_id=viewer.update_link.pk if viewer.update_link is not None else None,
         verb=change.verb,
         subject_type=change.subject.value,
         subject_id=getattr(subject, "pk", None),
