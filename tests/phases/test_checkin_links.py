@@ -394,3 +394,13 @@ def test_the_phase_6_page_leads_the_facilitator_to_the_follow_up(room):
     assert url("followup_links", room.workshop) in text
     participant_text = room.participant.get(url("phase_page", room.workshop, "export")).content.decode()
     assert url("followup_links", room.workshop) not in participant_text
+
+
+def test_the_link_page_speaks_the_workshops_language_unless_the_browser_asks(room):
+    room.workshop.language = "ja"
+    room.workshop.save()
+    _link, secret = make_link(room)
+
+    japanese = Client().get(page(secret)).content.decode()
+    assert "Tokushima Bank の進捗報告" in japanese and 'lang="ja"' in japanese
+    assert "Update for Tokushima Bank" in english_client().get(page(secret)).content.decode()

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -49,7 +50,7 @@ class LinkForm(forms.Form):
         min_value=1,
         max_value=UPDATE_LINK_DAYS_MAX,
         initial=UPDATE_LINK_DAYS_DEFAULT,
-        help_text=gettext_lazy("From 1 to %(max)s days.") % {"max": UPDATE_LINK_DAYS_MAX},
+        help_text=lazy(lambda: _("From 1 to %(max)s days.") % {"max": UPDATE_LINK_DAYS_MAX}, str)(),
     )
     email = forms.EmailField(
         label=gettext_lazy("Send it by e-mail to (optional)"),

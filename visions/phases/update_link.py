@@ -18,11 +18,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from visions.i18n import language_chosen_by_person
 from visions.live.access import LinkClosed, viewer_for_update_link
 from visions.live.guard import Needs, Refused, claim_form_key, contribution
 from visions.models import Action, Activity, Assessment, CheckInRound, Target, UpdateLink, VisionStatus
@@ -53,6 +54,24 @@ class LinkProgressForm(ProgressForm):
             self.initial["version"] = self.instance.version
 
 
+def speak_workshop_language(request, workshop):
+    """Without a choice of the person or their browser, the page speaks the workshop's language."""
+    if not language_chosen_by_person(request):
+        translation.activate(workshop.language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def link_viewer(request, secret):
+    """The link's viewer, or LinkClosed; either way the page speaks the workshop's language."""
+    try:
+        viewer = viewer_for_update_link(secret)
+    except LinkClosed as closed:
+        speak_workshop_language(request, closed.link.workshop)
+        raise
+    speak_workshop_language(request, viewer.workshop)
+    return viewer
+
+
 def closed_page(request, link):
     context = {"link": link, "workshop": link.workshop, "organisation": link.stakeholder}
     return render(request, "phases/update_link_closed.html", context, status=410)
@@ -78,7 +97,7 @@ def link_write(view):
     @wraps(view)
     def guarded(request, secret, **kwargs):
         try:
-            viewer = viewer_for_update_link(secret)
+            viewer = link_viewer(request, secret)
         except LinkClosed as closed:
             return private(closed_page(request, closed.link))
         with contribution(viewer, needs=Needs.CONTRIBUTOR):
@@ -135,7 +154,7 @@ def back(secret, anchor=""):
 @require_GET
 def update_link_page(request, secret):
     try:
-        viewer = viewer_for_update_link(secret)
+        viewer = link_viewer(request, secret)
     except LinkClosed as closed:
         return private(closed_page(request, closed.link))
     return private(render_link_page(request, viewer, secret))
