@@ -175,7 +175,7 @@ def test_the_representative_sees_their_own_actions_and_the_targets(room):
     assert response.status_code == 200
     assert "Community care hubs" in text and "Farm shuttle" not in text
     assert "Elderly who reach a clinic" in text
-    assert response["X-Robots-Tag"].startswith("noindex") and response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Robots-Tag"].startswith("noindex") and response["Referrer-Policy"] == "same-origin"
     assert UpdateLink.objects.get().last_used_at is None  # opening is not a change
 
 

@@ -43,8 +43,17 @@ ROUND_OPENED = declare(Subject.CHECKIN_ROUND, "opened")
 ROUND_CLOSED = declare(Subject.CHECKIN_ROUND, "closed")
 
 
+class OrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(name)s (actions: %(count)s)") % {"name": obj.name, "count": obj.action_count}
+
+
 class LinkForm(forms.Form):
-    stakeholder = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label=gettext_lazy("Organisation"))
+    stakeholder = OrganisationChoice(
+        queryset=Stakeholder.objects.none(),
+        label=gettext_lazy("Organisation"),
+        empty_label=gettext_lazy("Choose an organisation"),
+    )
     days = forms.IntegerField(
         label=gettext_lazy("Valid for (days)"),
         min_value=1,
@@ -61,7 +70,9 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(workshop=workshop).order_by("name")
+        self.fields["stakeholder"].queryset = (
+            Stakeholder.objects.filter(workshop=workshop).annotate(action_count=Count("actions")).order_by("name")
+        )
 
 
 class SendForm(forms.Form):
@@ -94,6 +105,7 @@ def link_rows(workshop_id):
         UpdateLink.objects.filter(workshop_id=workshop_id)
         .select_related("stakeholder")
         .annotate(changes=Count("activities"))
+        .order_by("stakeholder__name", "-created_at", "-id")
     )
     for link in links:
         link.state = "revoked" if link.is_revoked else "expired" if link.is_expired else "active"

@@ -78,9 +78,12 @@ def closed_page(request, link):
 
 
 def private(response):
-    """The page's address is the secret: no search engine, no referrer to anywhere."""
+    """The page's address is the secret: no search engine, and no other site is told it (as Referer).
+
+    Not "no-referrer": the browser would then send its forms with `Origin: null`, which CSRF refuses.
+    """
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
