@@ -3,7 +3,9 @@
 Anyone outside a workshop gets 404 for everything in it, never 403, so workshop ids
 cannot be probed. Inside it, `Viewer` answers every "may this person ..." question, the
 pages draw exactly the controls it allows, and the write guard (guard.py) asks it again.
-Facilitators have accounts; participants and observers are known by their session.
+Facilitators have accounts; participants and observers are known by their session; an
+organisation's representative by the secret of its update link (`viewer_for_update_link`),
+which may change that organisation's actions and add assessments, and nothing else.
 """
 
 import time
