@@ -183,4 +183,14 @@ urlpatterns += [
         update_link.link_assessment,
         name="update_link_assessment",
     ),
+    path(
+        "u/<str:secret>/targets/<int:target_id>/assessments/import/",
+        update_link.link_import,
+        name="update_link_import",
+    ),
+    path(
+        "u/<str:secret>/targets/<int:target_id>/assessments/import/confirm/",
+        update_link.link_import_confirm,
+        name="update_link_import_confirm",
+    ),
 ]

@@ -404,3 +404,63 @@ def test_the_link_page_speaks_the_workshops_language_unless_the_browser_asks(roo
     japanese = Client().get(page(secret)).content.decode()
     assert "Tokushima Bank の進捗報告" in japanese and 'lang="ja"' in japanese
     assert "Update for Tokushima Bank" in english_client().get(page(secret)).content.decode()
+
+
+# --- a target's assessments from CSV, through the link ------------------------------------------
+
+CSV = "date,value,source\n2025,58,Survey 2025\n2026-03-31,60,Survey 2026\n"
+
+
+def import_url(secret, target, confirm=False):
+    return reverse("update_link_import", args=[secret, target.pk]) + ("confirm/" if confirm else "")
+
+
+def test_a_representative_imports_assessments_from_csv(room):
+    _link, secret = make_link(room)
+    client = english_client()
+    assert client.get(import_url(secret, room.target)).status_code == 200
+
+    preview = client.post(import_url(secret, room.target), {"text": CSV, "form_key": "k1"})
+    assert preview.status_code == 200 and "2 assessments will be added." in preview.content.decode()
+    assert not Assessment.objects.exists()
+    confirmed = client.post(import_url(secret, room.target, confirm=True), {"text": CSV, "form_key": "k1"})
+
+    assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"#target-{room.target.pk}")
+    assert sorted(Assessment.objects.values_list("value", flat=True)) == [58, 60]
+    entry = Activity.objects.get(subject_type="assessment")
+    assert entry.actor_name == "through the update link of Tokushima Bank" and entry.changes["imported"] == 2
+
+
+def test_a_bad_line_refuses_the_file_through_the_link_too(room):
+    _link, secret = make_link(room)
+    bad = "date,value\n2025,58\n2025-13-01,60\n"
+    response = english_client().post(import_url(secret, room.target, confirm=True), {"text": bad, "form_key": ""})
+    assert response.status_code == 400 and "line 3" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_the_import_through_a_link_keeps_its_limits(room):
+    link, secret = make_link(room)
+    other = TargetFactory(indicator="Elsewhere")
+    assert english_client().get(import_url(secret, other)).status_code == 404
+    assert english_client().get(import_url(secret, room.target, confirm=True)).status_code == 405
+    room.workshop.locked = True
+    room.workshop.save()
+    locked = english_client().post(import_url(secret, room.target, confirm=True), {"text": CSV, "form_key": ""})
+    assert locked.status_code == 423
+    UpdateLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    assert english_client().get(import_url(secret, room.target)).status_code == 410
+    assert not Assessment.objects.exists()
+
+
+def test_a_spreadsheets_export_uploads_through_the_link(room):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _link, secret = make_link(room)
+    data = (Path(__file__).resolve().parent.parent / "data" / "indicators" / "excel_ja_bom_crlf.csv").read_bytes()
+    preview = english_client().post(
+        import_url(secret, room.target), {"file": SimpleUploadedFile("export.csv", data, "text/csv"), "form_key": "k"}
+    )
+    assert preview.status_code == 200 and "will be added" in preview.content.decode()

@@ -21,13 +21,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from visions.i18n import language_chosen_by_person
 from visions.live.access import LinkClosed, viewer_for_update_link
 from visions.live.guard import Needs, Refused, claim_form_key, contribution
 from visions.models import Action, Activity, Assessment, CheckInRound, Target, UpdateLink, VisionStatus
 from visions.phases.current_state import add_assessment, assessment_form
+from visions.phases.indicator_import import confirm, preview
 from visions.phases.roadmap import record_progress, still_current
 from visions.phases.roadmap_forms import ProgressForm
 
@@ -195,3 +196,37 @@ def link_assessment(request, viewer, secret, target_id):
         add_assessment(viewer, target, form)
     messages.success(request, _("Assessment added: %(indicator)s") % {"indicator": target.indicator})
     return redirect(back(secret, f"#target-{target.pk}"))
+
+
+# --- a target's assessments from CSV: the steps of visions/phases/indicator_import.py behind the link ---
+
+
+def link_importing(viewer, secret, target):
+    base = reverse("update_link_import", args=[secret, target.pk])
+    return {
+        "workshop": viewer.workshop,
+        "viewer": viewer,
+        "target": target,
+        "action": base,
+        "confirm_action": base + "confirm/",
+        "back": back(secret, f"#target-{target.pk}"),
+        "back_label": _("Back to your update page"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def link_import(request, secret, target_id):
+    """The import form, or the preview of what the posted table would add (nothing is saved)."""
+    try:
+        viewer = link_viewer(request, secret)
+    except LinkClosed as closed:
+        return private(closed_page(request, closed.link))
+    with contribution(viewer, needs=Needs.CONTRIBUTOR):  # the write's own checks (lock) before anything is read
+        target = get_object_or_404(adopted_targets(viewer), pk=target_id)
+    return private(preview(request, target, link_importing(viewer, secret, target)))
+
+
+@link_write
+def link_import_confirm(request, viewer, secret, target_id):
+    target = get_object_or_404(adopted_targets(viewer), pk=target_id)
+    return confirm(request, viewer, target, link_importing(viewer, secret, target))
