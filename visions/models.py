@@ -891,10 +891,9 @@ class Activity(models.Model):
 
     @property
     def actor_name(self):
-        if self.actor_link_id:
-            return _("through the update link of %(organisation)s") % {
-                "organisation": self.actor_link.stakeholder.name
-            }
+        if self.actor_link_id or (self.changes or {}).get("through_link"):
+            name = self.actor_link.stakeholder.name if self.actor_link_id else self.changes["through_link"]
+            return _("through the update link of %(organisation)s") % {"organisation": name}
         if self.actor_participant_id:
             return self.actor_participant.display_name
         if self.actor_user_id:

@@ -464,3 +464,14 @@ def test_a_spreadsheets_export_uploads_through_the_link(room):
         import_url(secret, room.target), {"file": SimpleUploadedFile("export.csv", data, "text/csv"), "form_key": "k"}
     )
     assert preview.status_code == 200 and "will be added" in preview.content.decode()
+
+
+def test_the_history_keeps_the_organisations_name_when_it_is_deleted(room):
+    _link, secret = make_link(room)
+    action = room.bank_action
+    english_client().post(progress_url(secret, action), progress_data(action))
+    room.bank.delete()  # its link goes with it
+
+    entry = Activity.objects.get(subject_type="action", verb="progress")
+    assert entry.actor_link_id is None
+    assert entry.actor_name == "through the update link of Tokushima Bank"

@@ -108,6 +108,9 @@ def record(viewer, change, subject, *, summary="", changes=None):
 
 
 def _create(viewer, change, subject, summary, changes):
+    if viewer.update_link is not None:
+        # The organisation's name stays in the history if the link goes with its organisation.
+        changes = {**(changes or {}), "through_link": viewer.update_link.stakeholder.name}
     return Activity.objects.create(
         workshop_id=viewer.workshop_id,
         actor_participant_id=viewer.participant_id,
