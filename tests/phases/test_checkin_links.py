@@ -377,8 +377,9 @@ def test_the_history_names_the_link_not_its_secret(room):
 # --- the live pages follow ---------------------------------------------------------------------
 
 
-def test_the_facilitators_open_roadmap_redraws_after_a_link_update(room):
-    opened = room.facilitator.get(url("roadmap", room.workshop))
+@pytest.mark.parametrize("page_name", ["roadmap", "workshop_detail"])
+def test_the_facilitators_open_roadmap_and_overview_redraw_after_a_link_update(room, page_name):
+    opened = room.facilitator.get(url(page_name, room.workshop))
     poll_url = poll_url_of(opened)
     _link, secret = make_link(room)
     action = room.bank_action
@@ -386,7 +387,9 @@ def test_the_facilitators_open_roadmap_redraws_after_a_link_update(room):
     english_client().post(progress_url(secret, action), progress_data(action, progress=77))
 
     response = poll(room.facilitator, poll_url)
-    assert response.status_code == 200 and "77" in response.content.decode()
+    assert response.status_code == 200
+    shown = {"roadmap": "Community care hubs · 77%", "workshop_detail": '<td class="num">77%</td>'}[page_name]
+    assert shown in response.content.decode()
 
 
 def test_the_phase_6_page_leads_the_facilitator_to_the_follow_up(room):
