@@ -1140,7 +1140,9 @@ class CheckInRound(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="checkin_rounds")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
-    message = models.TextField(_("message to the organisations"), blank=True, max_length=CHECKIN_MESSAGE_LENGTH)
+    message = models.TextField(
+        _("message to the organisations"), blank=True, max_length=CHECKIN_MESSAGE_LENGTH
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]

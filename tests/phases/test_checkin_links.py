@@ -478,3 +478,16 @@ def test_the_history_keeps_the_organisations_name_when_it_is_deleted(room):
     entry = Activity.objects.get(subject_type="action", verb="progress")
     assert entry.actor_link_id is None
     assert entry.actor_name == "through the update link of Tokushima Bank"
+
+
+def test_a_mail_server_that_refuses_leaves_the_link_shown(room, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr("visions.phases.followup.send_mail", refuse)
+    response = room.facilitator.post(
+        url("followup_link_create", room.workshop), {"stakeholder": room.bank.pk, "days": 90, "email": "rep@bank.example"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200 and "could not be sent" in text and SECRET_IN_PAGE.search(text)
+    assert UpdateLink.objects.count() == 1 and 'data-testid="sent"' not in text

@@ -9,6 +9,8 @@ through their links while it was open. Links (never their secrets) and rounds ar
 in the activity history.
 """
 
+import smtplib
+
 from django import forms
 from django.contrib import messages
 from django.core.mail import send_mail
@@ -71,7 +73,9 @@ class LinkForm(forms.Form):
     def __init__(self, *args, workshop, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stakeholder"].queryset = (
-            Stakeholder.objects.filter(workshop=workshop).annotate(action_count=Count("actions")).order_by("name")
+            Stakeholder.objects.filter(workshop=workshop)
+            .annotate(action_count=Count("actions"))
+            .order_by("name")
         )
 
 
@@ -121,10 +125,15 @@ def round_answers(workshop_id, checkin):
         made = made.filter(created_at__lte=checkin.closed_at)
     answered = {
         row["actor_link__stakeholder_id"]: row
-        for row in made.values("actor_link__stakeholder_id").annotate(count=Count("id"), last=Max("created_at"))
+        for row in made.values("actor_link__stakeholder_id").annotate(
+            count=Count("id"), last=Max("created_at")
+        )
     }
     organisations = Stakeholder.objects.filter(workshop_id=workshop_id, update_links__isnull=False).distinct()
-    rows = [{"organisation": o, **answered.get(o.pk, {"count": 0, "last": None})} for o in organisations.order_by("name")]
+    rows = [
+        {"organisation": o, **answered.get(o.pk, {"count": 0, "last": None})}
+        for o in organisations.order_by("name")
+    ]
     return {"round": checkin, "rows": rows, "answered": sum(1 for row in rows if row["count"])}
 
 
@@ -164,12 +173,23 @@ def shown_once(request, viewer, link, secret, *, sent_to="", send_form=None, sta
 
 
 def send_link_email(request, link, secret, to):
-    """The link by e-mail (Django's e-mail framework: SMTP with EMAIL_HOST, else the console)."""
+    """The link by e-mail (Django's e-mail framework: SMTP with EMAIL_HOST, else the console).
+
+    The address it was sent to, or "" when the mail server refused it (the page says so and
+    still shows the link, to print or send again).
+    """
     workshop = link.workshop
     with translation.override(workshop.language):
         context = {"workshop": workshop, "link": link, "address": link_address(request, secret)}
         subject = _("Your update link for “%(workshop)s”") % {"workshop": workshop.title}
-        send_mail(subject, render_to_string("phases/update_link_email.txt", context), None, [to])
+        body = render_to_string("phases/update_link_email.txt", context)
+    try:
+        send_mail(subject, body, None, [to])
+    except (OSError, smtplib.SMTPException) as error:
+        text = _("The e-mail could not be sent (%(error)s). Print the letter instead, or try again.")
+        messages.error(request, text % {"error": error})
+        return ""
+    return to
 
 
 @write(needs=Needs.FACILITATOR)
@@ -181,15 +201,16 @@ def link_create(request, viewer):
     link, secret = UpdateLink.issue(
         viewer.workshop, data["stakeholder"], days=data["days"], email=data["email"], created_by=request.user
     )
-    record(viewer, LINK_CREATED, link, summary=link.stakeholder.name, changes={"expires": link.expires_at.date().isoformat()})
-    if data["email"]:
-        send_link_email(request, link, secret, data["email"])
-    return shown_once(request, viewer, link, secret, sent_to=data["email"])
+    expires = link.expires_at.date().isoformat()
+    record(viewer, LINK_CREATED, link, summary=link.stakeholder.name, changes={"expires": expires})
+    sent_to = send_link_email(request, link, secret, data["email"]) if data["email"] else ""
+    return shown_once(request, viewer, link, secret, sent_to=sent_to)
 
 
 def link_with_secret(viewer, link_id, secret):
     """The facilitator's link, if `secret` is its secret (sent back from the page that showed it once)."""
-    link = get_object_or_404(UpdateLink.objects.select_related("stakeholder", "workshop"), pk=link_id, workshop_id=viewer.workshop_id)
+    links = UpdateLink.objects.select_related("stakeholder", "workshop")
+    link = get_object_or_404(links, pk=link_id, workshop_id=viewer.workshop_id)
     if not secret or not link.matches(secret) or not link.is_usable:
         raise Http404("No such link")
     return link
@@ -204,8 +225,8 @@ def link_email(request, pk, link_id):
     if not form.cleaned_data.get("email"):
         form.add_error("email", _("Give an e-mail address."))
         return shown_once(request, viewer, link, form.cleaned_data["secret"], send_form=form, status=422)
-    send_link_email(request, link, form.cleaned_data["secret"], form.cleaned_data["email"])
-    return shown_once(request, viewer, link, form.cleaned_data["secret"], sent_to=form.cleaned_data["email"])
+    sent_to = send_link_email(request, link, form.cleaned_data["secret"], form.cleaned_data["email"])
+    return shown_once(request, viewer, link, form.cleaned_data["secret"], sent_to=sent_to)
 
 
 @require_POST
@@ -218,18 +239,21 @@ def link_letter(request, pk, link_id):
     link = link_with_secret(viewer, link_id, secret)
     address = link_address(request, secret)
     with translation.override(viewer.workshop.language):
-        context = {"workshop": viewer.workshop, "link": link, "address": address, "qr": qr_svg(address, label=_("QR code of the update link"))}
+        qr = qr_svg(address, label=_("QR code of the update link"))
+        context = {"workshop": viewer.workshop, "link": link, "address": address, "qr": qr}
         return render(request, "phases/update_link_letter.html", context)
 
 
 @write(needs=Needs.FACILITATOR)
 def link_revoke(request, viewer, link_id):
-    link = get_object_or_404(UpdateLink.objects.select_related("stakeholder"), pk=link_id, workshop_id=viewer.workshop_id)
+    links = UpdateLink.objects.select_related("stakeholder")
+    link = get_object_or_404(links, pk=link_id, workshop_id=viewer.workshop_id)
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
         record(viewer, LINK_REVOKED, link, summary=link.stakeholder.name)
-        messages.success(request, _("The update link of %(organisation)s no longer works.") % {"organisation": link.stakeholder.name})
+        text = _("The update link of %(organisation)s no longer works.")
+        messages.success(request, text % {"organisation": link.stakeholder.name})
     return redirect(links_url(viewer.workshop_id))
 
 
@@ -241,7 +265,8 @@ def round_open(request, viewer):
     if CheckInRound.objects.filter(workshop=viewer.workshop, closed_at__isnull=True).exists():
         messages.info(request, _("A check-in round is open already."))
         return redirect(links_url(viewer.workshop_id))
-    checkin = CheckInRound.objects.create(workshop=viewer.workshop, message=form.cleaned_data["message"].strip())
+    message = form.cleaned_data["message"].strip()
+    checkin = CheckInRound.objects.create(workshop=viewer.workshop, message=message)
     record(viewer, ROUND_OPENED, checkin, summary=checkin.message[:100])
     messages.success(request, _("Check-in round opened."))
     return redirect(links_url(viewer.workshop_id))

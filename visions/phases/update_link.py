@@ -91,8 +91,12 @@ def private(response):
 def require_under_limit(link):
     """At most UPDATE_LINK_WRITES_PER_HOUR changes through one link in an hour (429 beyond)."""
     since = timezone.now() - timedelta(hours=1)
-    if Activity.objects.filter(actor_link=link, created_at__gt=since).count() >= settings.UPDATE_LINK_WRITES_PER_HOUR:
-        raise Refused(_("Too many changes through this link in the last hour. Nothing was saved; please try again later."), 429)
+    made = Activity.objects.filter(actor_link=link, created_at__gt=since).count()
+    if made >= settings.UPDATE_LINK_WRITES_PER_HOUR:
+        message = _(
+            "Too many changes through this link in the last hour. Nothing was saved; please try again later."
+        )
+        raise Refused(message, 429)
 
 
 def link_write(view):
@@ -122,14 +126,16 @@ def own_actions(viewer):
 
 
 def adopted_targets(viewer):
-    return Target.objects.filter(workshop_id=viewer.workshop_id, vision__status=VisionStatus.ADOPTED).order_by("id")
+    targets = Target.objects.filter(workshop_id=viewer.workshop_id, vision__status=VisionStatus.ADOPTED)
+    return targets.order_by("id")
 
 
 def page_context(viewer, *, bound=None, conflict=None):
     """The representative's page: their actions, each with its form, and the targets, each with its form."""
     actions = list(own_actions(viewer))
     for action in actions:
-        action.form = bound if isinstance(bound, LinkProgressForm) and bound.instance.pk == action.pk else LinkProgressForm(instance=action)
+        mine = isinstance(bound, LinkProgressForm) and bound.instance.pk == action.pk
+        action.form = bound if mine else LinkProgressForm(instance=action)
         action.conflict = conflict if conflict and conflict["id"] == action.pk else None
     targets = list(adopted_targets(viewer).prefetch_related("assessments"))
     for target in targets:
@@ -175,7 +181,8 @@ def link_progress(request, viewer, secret, action_id):
     with transaction.atomic():
         if not still_current(Action, action, form.cleaned_data["version"]):
             current = Action.objects.get(pk=action.pk)
-            conflict = {"id": current.pk, "status": current.get_status_display(), "progress": current.progress}
+            status = current.get_status_display()
+            conflict = {"id": current.pk, "status": status, "progress": current.progress}
             return render_link_page(request, viewer, secret, status=409, conflict=conflict)
         action = form.save(commit=False)
         action.version = form.cleaned_data["version"] + 1
@@ -221,7 +228,8 @@ def link_import(request, secret, target_id):
         viewer = link_viewer(request, secret)
     except LinkClosed as closed:
         return private(closed_page(request, closed.link))
-    with contribution(viewer, needs=Needs.CONTRIBUTOR):  # the write's own checks (lock) before anything is read
+    # The write's own checks (the lock) before anything is read.
+    with contribution(viewer, needs=Needs.CONTRIBUTOR):
         target = get_object_or_404(adopted_targets(viewer), pk=target_id)
     return private(preview(request, target, link_importing(viewer, secret, target)))
 
