@@ -221,6 +221,27 @@ PDF_RENDER_STALE_SECONDS = int(os.environ.get("PDF_RENDER_STALE_SECONDS", "300")
 # A room of 60 behind one router mistyping 4 times each stays well under; see ratelimit.py.
 JOIN_FAILURES_PER_ADDRESS = int(os.environ.get("JOIN_FAILURES_PER_ADDRESS", "1000"))
 JOIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("JOIN_FAILURE_WINDOW_SECONDS", "3600"))
+# Update links (visions/phases/update_link.py): changes allowed through one link per hour.
+UPDATE_LINK_WRITES_PER_HOUR = int(os.environ.get("UPDATE_LINK_WRITES_PER_HOUR", "60"))
+
+# E-mail (update links are sent through it): SMTP when EMAIL_HOST is set, else printed on the console.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Future Center <noreply@localhost>")
+
 # Behind a reverse proxy every request comes from the proxy: name the META key that carries
 # the client's address (e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP). Only set it behind a proxy.
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")

@@ -31,6 +31,8 @@ from visions.models import (
     Phase,
     PublicLink,
     Role,
+    Stakeholder,
+    UpdateLink,
     Vision,
     VisionStatus,
     Workshop,
@@ -146,6 +148,19 @@ def revoked_public_page(workshop):
     return reverse("public_page", args=[token])
 
 
+def update_link_page(*, revoked=False):
+    """The page of a fresh update link of an organisation that owns actions (or of a withdrawn one)."""
+
+    def address(workshop):
+        organisation = Stakeholder.objects.filter(workshop=workshop, actions__isnull=False).order_by("pk").first()
+        link, secret = UpdateLink.issue(workshop, organisation)
+        if revoked:
+            UpdateLink.objects.filter(pk=link.pk).update(revoked_at=datetime.datetime.now(datetime.UTC))
+        return reverse("update_link", args=[secret])
+
+    return address
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -189,6 +204,9 @@ PAGES = [
         phase="issues",
     ),
     Row("console", lambda w: reverse("console", args=[w.pk]), "facilitator"),
+    Row("follow-up", lambda w: reverse("followup_links", args=[w.pk]), "facilitator"),
+    Row("update link page", update_link_page(), "anonymous"),
+    Row("update link withdrawn", update_link_page(revoked=True), "anonymous", status=410),
     Row("projector", lambda w: reverse("projector", args=[w.pk]), "facilitator"),
     Row("themes", lambda w: reverse("themes", args=[w.pk]), "facilitator"),
     Row("vision history", vision_history, "participant"),

@@ -23,6 +23,7 @@ from visions.models import (
     ActionOwner,
     Activity,
     Assessment,
+    CheckInRound,
     Commitment,
     Endorsement,
     Issue,
@@ -35,6 +36,7 @@ from visions.models import (
     Stakeholder,
     Target,
     Theme,
+    UpdateLink,
     Vision,
     VisionGoal,
     Workshop,
@@ -305,6 +307,32 @@ VALUE_CASES = [
      lambda w: PublicLink.objects.bulk_create([PublicLink(
          workshop=w.workshop, token_hash="0" * 64, revoked_at=timezone.now() - datetime.timedelta(days=1))]),
      ["public_link_revoked_after_created"]),
+    # update links and check-in rounds
+    ("update link expiring when made",
+     lambda w: UpdateLink.objects.bulk_create([UpdateLink(workshop=w.workshop, stakeholder=w.stakeholder,
+                                                          token_hash="a" * 64, expires_at=timezone.now()
+                                                          - datetime.timedelta(days=1))]),
+     ["update_link_expires_after_creation"]),
+    ("update link hash not 64 characters",
+     lambda w: UpdateLink.objects.bulk_create([UpdateLink(workshop=w.workshop, stakeholder=w.stakeholder,
+                                                          token_hash="secret", expires_at=timezone.now()
+                                                          + datetime.timedelta(days=1))]),
+     ["update_link_hash_length"]),
+    ("update link hash repeated",
+     lambda w: UpdateLink.objects.bulk_create([UpdateLink(workshop=w.workshop, stakeholder=w.stakeholder,
+                                                          token_hash="b" * 64, expires_at=timezone.now()
+                                                          + datetime.timedelta(days=1)) for _ in range(2)]),
+     ["token_hash"]),
+    ("second open check-in round",
+     lambda w: CheckInRound.objects.bulk_create([CheckInRound(workshop=w.workshop) for _ in range(2)]),
+     ["checkin_one_open_round", "visions_checkinround.workshop_id"]),
+    ("check-in round closed before it opened",
+     lambda w: CheckInRound.objects.bulk_create([CheckInRound(workshop=w.workshop, closed_at=timezone.now()
+                                                              - datetime.timedelta(days=1))]),
+     ["checkin_closed_after_opened"]),
+    ("check-in message 1001 characters",
+     lambda w: CheckInRound.objects.bulk_create([CheckInRound(workshop=w.workshop, message="x" * 1001)]),
+     ["checkin_message_length"]),
     # PDF renders
     ("second render of one revision",
      lambda w: PdfRender.objects.bulk_create([PdfRender(workshop=w.workshop, revision=7, language="en") for _ in range(2)]),
@@ -449,6 +477,13 @@ CROSS_CASES = [
     ("participant of an organisation elsewhere",
      lambda w, o: update(w.participant, stakeholder=o.stakeholder)),
     ("vision by an author elsewhere", lambda w, o: update(w.vision, author=o.participant)),
+    ("update link for an organisation elsewhere",
+     lambda w, o: UpdateLink.objects.bulk_create([UpdateLink(workshop=w.workshop, stakeholder=o.stakeholder,
+                                                             token_hash="c" * 64, expires_at=timezone.now()
+                                                             + datetime.timedelta(days=1))])),
+    ("activity through a link elsewhere",
+     lambda w, o: Activity.objects.create(workshop=w.workshop, verb="progress", subject_type="action",
+                                          actor_link=UpdateLink.issue(o.workshop, o.stakeholder)[0])),
     ("activity by a participant elsewhere",
      lambda w, o: Activity.objects.create(workshop=w.workshop, verb="created", subject_type="issue",
                                           subject_id=w.issue.pk, actor_participant=o.participant)),

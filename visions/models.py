@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -836,6 +836,8 @@ ACTIVITY_VERBS = {
     "next_round": pgettext_lazy("activity", "started the next round of"),
     "continued": pgettext_lazy("activity", "started, as the next round, the"),
     "revoked": pgettext_lazy("activity", "revoked"),
+    "opened": pgettext_lazy("activity", "opened"),
+    "closed": pgettext_lazy("activity", "closed"),
 }
 ACTIVITY_SUBJECTS = {
     "workshop": pgettext_lazy("activity subject", "workshop"),
@@ -850,6 +852,8 @@ ACTIVITY_SUBJECTS = {
     "milestone": pgettext_lazy("activity subject", "milestone"),
     "action": pgettext_lazy("activity subject", "action"),
     "publiclink": pgettext_lazy("activity subject", "public page link"),
+    "updatelink": pgettext_lazy("activity subject", "update link"),
+    "checkinround": pgettext_lazy("activity subject", "check-in round"),
 }
 
 
@@ -862,6 +866,10 @@ class Activity(models.Model):
     )
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A change made by an organisation's representative through its update link (no account, no session).
+    actor_link = models.ForeignKey(
+        "UpdateLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
     )
     verb = models.CharField(max_length=30)
     subject_type = models.CharField(max_length=30)
@@ -899,6 +907,9 @@ class Activity(models.Model):
 
     @property
     def actor_name(self):
+        if self.actor_link_id or (self.changes or {}).get("through_link"):
+            name = self.actor_link.stakeholder.name if self.actor_link_id else self.changes["through_link"]
+            return _("through the update link of %(organisation)s") % {"organisation": name}
         if self.actor_participant_id:
             return self.actor_participant.display_name
         if self.actor_user_id:
@@ -1105,3 +1116,121 @@ class PublicLink(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+# An update link's secret: 32 random bytes (256 bits), URL-safe base64 (43 characters).
+UPDATE_LINK_SECRET_BYTES = 32
+UPDATE_LINK_DAYS_DEFAULT = 90
+UPDATE_LINK_DAYS_MAX = 730
+CHECKIN_MESSAGE_LENGTH = 1000
+
+
+def update_link_hash(secret):
+    """What the database keeps of an update link: the SHA-256 of its secret, never the secret."""
+    import hashlib
+
+    return hashlib.sha256(str(secret).encode()).hexdigest()
+
+
+class UpdateLinkQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class UpdateLink(WorkshopOwned):
+    """A private address through which one organisation's representative updates its own actions.
+
+    Only the hash of the secret is stored: the link is shown once, when it is made.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="update_links")
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="update_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UpdateLinkQuerySet.as_manager()
+    same_workshop_fields = ("stakeholder",)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="update_link_expires_after_creation"
+            ),
+            models.CheckConstraint(condition=Exact(Length("token_hash"), 64), name="update_link_hash_length"),
+        ]
+
+    def __str__(self):
+        return self.stakeholder.name
+
+    @classmethod
+    def issue(cls, workshop, stakeholder, *, days=UPDATE_LINK_DAYS_DEFAULT, email="", created_by=None):
+        """A new link and its secret: the secret is returned once and never stored."""
+        secret = secrets.token_urlsafe(UPDATE_LINK_SECRET_BYTES)
+        now = timezone.now()
+        link = cls.objects.create(
+            workshop=workshop,
+            stakeholder=stakeholder,
+            token_hash=update_link_hash(secret),
+            email=email,
+            created_at=now,
+            created_by=created_by,
+            expires_at=now + datetime.timedelta(days=days),
+        )
+        return link, secret
+
+    def matches(self, secret):
+        import hmac
+
+        return hmac.compare_digest(self.token_hash, update_link_hash(secret))
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self):
+        return not self.is_revoked and not self.is_expired
+
+
+class CheckInRound(models.Model):
+    """The facilitator asks every organisation for its update: open from `opened_at` until closed."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="checkin_rounds")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(
+        _("message to the organisations"), blank=True, max_length=CHECKIN_MESSAGE_LENGTH
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop"], condition=Q(closed_at__isnull=True), name="checkin_one_open_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="checkin_closed_after_opened",
+            ),
+            at_most("message", CHECKIN_MESSAGE_LENGTH, "checkin_message_length"),
+        ]
+
+    def __str__(self):
+        return f"check-in {self.opened_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

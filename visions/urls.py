@@ -190,3 +190,39 @@ urlpatterns += [
     ),
     path("p/<str:token>/", round_views.public_page, name="public_page"),
 ]
+
+# --- follow-up: update links and check-in rounds (visions/phases/followup.py, update_link.py) ---
+from visions.phases import followup, update_link  # noqa: E402
+
+_follow = "workshops/<int:pk>/follow-up/"
+urlpatterns += [
+    path(_follow + "links/", followup.followup_links, name="followup_links"),
+    path(_follow + "links/new/", followup.link_create, name="followup_link_create"),
+    path(_follow + "links/<int:link_id>/revoke/", followup.link_revoke, name="followup_link_revoke"),
+    path(_follow + "links/<int:link_id>/letter/", followup.link_letter, name="followup_link_letter"),
+    path(_follow + "links/<int:link_id>/email/", followup.link_email, name="followup_link_email"),
+    path(_follow + "rounds/open/", followup.round_open, name="checkin_round_open"),
+    path(_follow + "rounds/<int:round_id>/close/", followup.round_close, name="checkin_round_close"),
+    # The representative's page: the secret is the address; nothing else of the workshop is under it.
+    path("u/<str:secret>/", update_link.update_link_page, name="update_link"),
+    path(
+        "u/<str:secret>/actions/<int:action_id>/progress/",
+        update_link.link_progress,
+        name="update_link_progress",
+    ),
+    path(
+        "u/<str:secret>/targets/<int:target_id>/assessments/",
+        update_link.link_assessment,
+        name="update_link_assessment",
+    ),
+    path(
+        "u/<str:secret>/targets/<int:target_id>/assessments/import/",
+        update_link.link_import,
+        name="update_link_import",
+    ),
+    path(
+        "u/<str:secret>/targets/<int:target_id>/assessments/import/confirm/",
+        update_link.link_import_confirm,
+        name="update_link_import_confirm",
+    ),
+]

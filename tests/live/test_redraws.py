@@ -24,8 +24,9 @@ from visions.live.pages import (
     PAGE_THEMES,
     WORKSHOP_UPDATED,
 )
-from visions.models import Activity, Endorsement, Phase, Theme, VisionStatus
+from visions.models import Activity, CheckInRound, Endorsement, Phase, Theme, UpdateLink, VisionStatus
 from visions.phases.export import COMMITMENT_ADDED
+from visions.phases.followup import LINK_CREATED, LINK_REVOKED, ROUND_CLOSED, ROUND_OPENED
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED, VISION_HIDDEN, VISION_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED, GAP_ISSUE_ADDED
 from visions.phases.issues import ISSUE_ADDED, ISSUE_DELETED, ISSUE_EDITED, ISSUE_SCORED, ISSUE_VOTED
@@ -98,6 +99,7 @@ class Case:
     workshop_url: bool = True  # False for addresses without the workshop (join, workshop create)
     # Page kinds known to show what the write changes, whatever their boards declare: they must redraw.
     redraws: tuple = ()
+    status: int = 302  # what the write answers (a new update link is shown at once, not redirected to)
 
 
 def key(name):
@@ -165,6 +167,15 @@ def themed_issues(room):
 
 def organisation(room):
     return {"org": StakeholderFactory(workshop=room.workshop, name="Tokushima Bank")}
+
+
+def update_link(room):
+    org = StakeholderFactory(workshop=room.workshop, name="Tokushima Bank")
+    return {"link": UpdateLink.issue(room.workshop, org)[0]}
+
+
+def checkin_round(room):
+    return {"round": CheckInRound.objects.create(workshop=room.workshop)}
 
 
 def milestone(room):
@@ -779,6 +790,22 @@ CASES = [
         seed=lambda room: {"link": PublicLink.make(room.workshop, None)[0]},
         args=item("link"),
     ),
+    # follow-up: update links and check-in rounds (only the console lists them)
+    Case(
+        "followup_link_create",
+        "followup_link_create",
+        FACILITATOR,
+        Phase.EXPORT,
+        (LINK_CREATED,),
+        seed=organisation,
+        data=lambda room, seeded: {"stakeholder": seeded["org"].pk, "days": 90},
+        status=200,
+    ),
+    Case("followup_link_revoke", "followup_link_revoke", FACILITATOR, Phase.EXPORT, (LINK_REVOKED,),
+         seed=update_link, args=item("link")),
+    Case("checkin_round_open", "checkin_round_open", FACILITATOR, Phase.EXPORT, (ROUND_OPENED,), data={"message": ""}),
+    Case("checkin_round_close", "checkin_round_close", FACILITATOR, Phase.EXPORT, (ROUND_CLOSED,),
+         seed=checkin_round, args=item("round")),
     # Another workshop's: no page of this one hears of it.
     Case(
         "workshop_create",
@@ -834,7 +861,7 @@ def drive(room, case):
     client = english_client() if case.who == NEWCOMER else room.as_(case.who)
     before = Activity.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = client.post(address, data)
-    assert response.status_code == 302, re.findall(
+    assert response.status_code == case.status, re.findall(
         r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S
     )
     return list(Activity.objects.filter(id__gt=before).order_by("id"))

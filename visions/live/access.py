@@ -3,7 +3,9 @@
 Anyone outside a workshop gets 404 for everything in it, never 403, so workshop ids
 cannot be probed. Inside it, `Viewer` answers every "may this person ..." question, the
 pages draw exactly the controls it allows, and the write guard (guard.py) asks it again.
-Facilitators have accounts; participants and observers are known by their session.
+Facilitators have accounts; participants and observers are known by their session; an
+organisation's representative by the secret of its update link (`viewer_for_update_link`),
+which may change that organisation's actions and add assessments, and nothing else.
 """
 
 import time
@@ -17,7 +19,16 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from visions.models import Participant, Phase, PublicLink, Role, Workshop, public_token_hash
+from visions.models import (
+    Participant,
+    Phase,
+    PublicLink,
+    Role,
+    UpdateLink,
+    Workshop,
+    public_token_hash,
+    update_link_hash,
+)
 
 SESSION_KEY = "fc_participants"
 # A page's viewer token lasts a workshop day from the page's own access check; after that
@@ -70,6 +81,8 @@ class Viewer:
     checked_at: int | None = None  # when the page's full access check ran (seconds since the epoch)
     holds_workshop: bool = False  # inside a write that holds the workshop row (guard.contribution)
     session_mac: str = ""  # the browser session the page was rendered for (session_mac)
+    # An organisation's representative through its update link: no account, no session, its own actions only.
+    update_link: object = None
 
     @classmethod
     def of_participant(cls, participant):
@@ -103,12 +116,28 @@ class Viewer:
             display_name=user.get_username(),
         )
 
+    @classmethod
+    def of_update_link(cls, link):
+        """The representative of the link's organisation, who may change that organisation's actions only."""
+        return cls(
+            workshop_id=link.workshop_id,
+            participant_id=None,
+            role=None,
+            is_facilitator=False,
+            workshop=link.workshop,
+            display_name=link.stakeholder.name,
+            update_link=link,
+        )
+
     # --- what this person may do (the one rule; guard.py enforces it on writes) ---------
 
     @property
     def can_contribute(self):
-        """Add and change contributions: facilitators and participants, not observers."""
-        return self.is_facilitator or self.role == Role.PARTICIPANT
+        """Add and change contributions: facilitators and participants, not observers.
+
+        An update link contributes too, but only reaches the views of visions/phases/update_link.py.
+        """
+        return self.is_facilitator or self.role == Role.PARTICIPANT or self.update_link is not None
 
     @property
     def can_vote(self):
@@ -127,6 +156,8 @@ class Viewer:
 
     @property
     def stakeholder_id(self):
+        if self.update_link is not None:
+            return self.update_link.stakeholder_id
         return self.participant.stakeholder_id if self.participant is not None else None
 
     def owns(self, item):
@@ -145,6 +176,8 @@ class Viewer:
             return False
         if hasattr(item, "owners"):
             return self.speaks_for_owner_of(item)
+        if self.update_link is not None:
+            return False  # a link changes its organisation's actions and adds assessments, nothing else
         return self.owns(item)
 
     def may_view_phase(self, phase):
@@ -298,3 +331,27 @@ def public_workshop(token):
     if not link.is_active:
         raise LinkRevoked()
     return link.workshop
+
+
+class LinkClosed(Exception):
+    """An update link that was revoked or has expired: its holder is told so, and to ask the facilitator."""
+
+    def __init__(self, link):
+        super().__init__(str(link))
+        self.link = link
+
+
+def viewer_for_update_link(secret):
+    """The representative an update link's secret names: 404 for an unknown one, LinkClosed for a dead one."""
+    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
+        raise Http404("No such link")
+    link = (
+        UpdateLink.objects.select_related("workshop", "stakeholder")
+        .filter(token_hash=update_link_hash(secret))
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link")
+    if not link.is_usable:
+        raise LinkClosed(link)
+    return Viewer.of_update_link(link)

@@ -39,6 +39,8 @@ class Subject(StrEnum):
     ACTION = "action"
     COMMITMENT = "commitment"
     PUBLIC_LINK = "publiclink"
+    UPDATE_LINK = "updatelink"
+    CHECKIN_ROUND = "checkinround"
 
 
 class Verb(StrEnum):
@@ -68,6 +70,8 @@ class Verb(StrEnum):
     NEXT_ROUND = "next_round"
     CONTINUED = "continued"
     REVOKED = "revoked"
+    OPENED = "opened"
+    CLOSED = "closed"
 
 
 # After these an item is (again) on the page and must be inserted, not replaced.
@@ -107,10 +111,15 @@ def record(viewer, change, subject, *, summary="", changes=None):
 
 
 def _create(viewer, change, subject, summary, changes):
+    if viewer.update_link is not None:
+        # The organisation's name stays in the history if the link goes with its organisation.
+        changes = {**(changes or {}), "through_link": viewer.update_link.stakeholder.name}
     return Activity.objects.create(
         workshop_id=viewer.workshop_id,
         actor_participant_id=viewer.participant_id,
         actor_user_id=viewer.user_id if viewer.participant_id is None else None,
+        # A representative's change through their organisation's update link names that link.
+        actor_link_id=viewer.update_link.pk if viewer.update_link is not None else None,
         verb=change.verb,
         subject_type=change.subject.value,
         subject_id=getattr(subject, "pk", None),

@@ -76,7 +76,7 @@ CONSOLE = register(ConsoleBoard())
 def recent_activity(workshop_id, limit=8):
     return list(
         Activity.objects.filter(workshop_id=workshop_id)
-        .select_related("actor_participant", "actor_user")
+        .select_related("actor_participant", "actor_user", "actor_link__stakeholder")
         .order_by("-id")[:limit]
     )
 

@@ -470,16 +470,18 @@ def action_progress(request, viewer, action_id):
     action = form.save(commit=False)
     action.version += 1
     action.save(update_fields=["status", "progress", "version", "updated_at"])
-    record(
-        viewer,
-        ACTION_PROGRESS,
-        action,
-        summary=f"{action.title}: {action.get_status_display()}, {action.progress}%",
-        changes={
-            name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)
-        },
-    )
+    record_progress(viewer, action, before)
     return changed(request, viewer, _("Progress updated: %(title)s") % {"title": action.title})
+
+
+def record_progress(viewer, action, before, *, note=""):
+    """One progress update of an action, recorded: what changed, and the note that came with it."""
+    changes = {name: [old, getattr(action, name)] for name, old in before.items() if old != getattr(action, name)}
+    summary = f"{action.title}: {action.get_status_display()}, {action.progress}%"
+    if note:
+        changes["note"] = note
+        summary = f"{summary} — {note}"
+    record(viewer, ACTION_PROGRESS, action, summary=summary, changes=changes)
 
 
 @write(needs=Needs.FACILITATOR)

@@ -276,7 +276,7 @@ def vision_history(request, pk, item_id):
     vision = item_of(Vision, viewer, item_id)
     entries = list(
         Activity.objects.filter(workshop_id=pk, subject_type=Subject.VISION, subject_id=vision.pk)
-        .select_related("actor_participant", "actor_user")
+        .select_related("actor_participant", "actor_user", "actor_link__stakeholder")
         .order_by("id")
     )
     for entry in entries:
