@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -40,7 +41,10 @@ PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW, PAGE_THEM
 )
 FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_THEMES}
 # Query parameters of a page that its deltas need too (the roadmap builder's issue filter).
-PAGE_QUERY = ("issues",)
+PAGE_QUERY = ("issues", "show")
+# Fragments rendered once and shared across viewers (visions/phases/issue_cards.py) carry this
+# in place of a CSRF token; render_page puts the request's own token there (one serves all forms).
+CSRF_PLACEHOLDER = "csrf-token-of-this-page"
 
 # The workshop itself (phase, lock, timer, settings): every page shows it in its banner.
 WORKSHOP_UPDATED = declare(Subject.WORKSHOP, "updated")
@@ -182,12 +186,14 @@ def common_context(viewer, page_phase, view, query=None):
     workshop = viewer.workshop
     # Read the revision before anything else: a change committed while the page loads is
     # then delivered again by the first poll (harmless) instead of being missed.
-    since = activity.last_activity_id(workshop.pk)
+    revision = activity.revision(workshop.pk)
+    since = revision[0] if revision else 0
     writable = is_writable(viewer, workshop, page_phase, view)
     following = is_following(view, workshop, page_phase)
     query = {key: value for key, value in (query or {}).items() if key in PAGE_QUERY and value}
     return {
         "row": None,  # partials render `row` when a delta sends them alone, else their page's name
+        "revision": revision,  # what a page may share with others of the same revision (None: nothing)
         "workshop": workshop,
         "viewer": viewer,
         "page_phase": page_phase,
@@ -229,6 +235,8 @@ def render_page(request, viewer, board, view=PAGE_PHASE, status=200, **overrides
     context.update(overrides)
     context.update(board.page(viewer, context))
     response = render(request, board.template, context, status=status)
+    if context.get("shared_fragments"):
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     # A live page shown again by Back must ask the server for the current phase, not the cache.
     add_never_cache_headers(response)
     return response
@@ -306,8 +314,7 @@ def render_delta(request, viewer, board, changes, view, page_phase, since):
     )
     body = activity.DELTA_MEMO.get(key)
     if body is None:
-        fragments, context = delta_fragments(viewer, board, changes, view, page_phase, writable, following)
-        context["page_query"] = query
+        fragments, context = delta_fragments(viewer, board, changes, view, page_phase, writable, following, query)
         body = render_to_string("phases/delta.html", context, request)
         if not any(fragment.personal for fragment in fragments):
             activity.DELTA_MEMO.put(key, body)
@@ -325,8 +332,9 @@ def poller_html(url):
     )
 
 
-def delta_fragments(viewer, board, changes, view, page_phase, writable, following):
+def delta_fragments(viewer, board, changes, view, page_phase, writable, following, query=None):
     context = {
+        "page_query": query or {},
         "viewer": viewer,
         "view": view,
         "page_phase": page_phase,

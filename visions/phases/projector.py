@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from visions import sdgs
 from visions.documents.charts import target_chart_svg, with_unit
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import shared_snapshot
 from visions.documents.timeline.layout import fit_text
 from visions.live.pages import BOARDS, PAGE_PROJECTOR, Board, Fragment, delta_workshop, register, render_page
 from visions.models import Phase, Role, Sector, VisionStatus
@@ -249,7 +249,7 @@ class ProjectorBoard(Board):
         return self.stage_context(viewer)
 
     def stage_context(self, viewer):
-        snapshot = load_snapshot(viewer.workshop)
+        snapshot = shared_snapshot(viewer.workshop)
         return {"stage": self.stage(snapshot), "phase_template": f"projector/{self.phase}.html"}
 
     def delta(self, viewer, changes, context):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from visions.documents.findings import out_of_range_rows
 from visions.documents.commitments import drift_for
-from visions.documents.snapshot import load_snapshot, roadmap_check
+from visions.documents.snapshot import roadmap_check, shared_snapshot
 from visions.documents.timeline import timeline_svg
 from visions.live import record
 from visions.live.access import viewer_for
@@ -135,7 +135,7 @@ class Panel:
 
 def roadmap_context(viewer, query, *, panel=None, notice=""):
     workshop = viewer.workshop
-    snapshot = load_snapshot(workshop)
+    snapshot = shared_snapshot(workshop)
     issue_filter = PRIORITISED if query.get("issues") == PRIORITISED else "all"
     milestones = [m for m in snapshot.milestones if m.accepted]
     rows = action_rows(snapshot.actions, viewer)

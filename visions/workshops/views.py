@@ -12,7 +12,7 @@ from visions import sdgs
 from visions.documents import workshop_file
 from visions.documents.findings import out_of_range_findings
 from visions.documents.commitments import drift_for
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import shared_snapshot
 from visions.live import record
 from visions.live.access import SESSION_KEY, Viewer, remember_participant, session_participant_id, viewer_for
 from visions.live.activity import DECLARED, Subject, declare
@@ -171,7 +171,7 @@ def visions_with_goals(snapshot):
 
 
 def overview_context(viewer):
-    snapshot = load_snapshot(viewer.workshop)
+    snapshot = shared_snapshot(viewer.workshop)
     return {
         "snapshot": snapshot,
         "sector_mix": sector_mix(snapshot),
