@@ -130,9 +130,9 @@
   document.addEventListener("htmx:afterSettle", function () { setTimeout(swapWaiting, 0); });
 
   // When the group moves on, every open page learns it from the same poll round: each waits
-  // a random moment of up to 1.5 s before loading the new phase, so that a room of phones
+  // a random moment of up to 1 s before loading the new phase, so that a room of phones
   // does not ask the server for the same large page at the same instant.
-  var FOLLOW_SPREAD_MS = 1500;
+  var FOLLOW_SPREAD_MS = 1000; // the polls themselves are spread over 2 s: a page follows within 3 s
   var following = null;
 
   function follow() {

@@ -85,6 +85,7 @@ class WorkshopSnapshot:
     adequacy: list = field(default_factory=list)  # Adequacy, one per assessed target
     schedule: list = field(default_factory=list)  # Backcast, one per action not dropped
     agreement: Agreement | None = None
+    revision: tuple | None = None  # the workshop revision a shared snapshot was loaded for (shared_snapshot)
 
     def decisions_due(self, this_year):
         return decisions_due(self.schedule, this_year)
@@ -154,6 +155,7 @@ def shared_snapshot(workshop, stamp=UNKNOWN):
     snapshot = SNAPSHOTS.get(key)
     if snapshot is None:
         snapshot = load_snapshot(workshop)
+        snapshot.revision = stamp
         SNAPSHOTS.put(key, snapshot)
     return snapshot
 

@@ -12,18 +12,21 @@ All of them show the workshop itself (phase, lock, timer: the banner) and move w
 group when they follow it.
 """
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from visions.live import access, activity, timer
@@ -247,6 +250,26 @@ def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **override
 
 
 # --- the live poll --------------------------------------------------------------------
+
+
+def shared_html(template, context, *kind):
+    """`template` rendered once per workshop revision, language and `kind` of viewer, for everyone.
+
+    For read-only parts of a page that show the workshop the same to every viewer of a kind:
+    the key names the revision (every write records one), so a kept copy is never stale. None
+    before the workshop's first recorded change (then the page renders it itself).
+    """
+    revision = context.get("revision")
+    if not revision:
+        return None
+    shown = (template, context["workshop"].pk, *revision, translation.get_language(), *kind)
+    key = "shared:" + hashlib.blake2b(repr(shown).encode(), digest_size=18).hexdigest()
+    cache = caches["fragments"]
+    html = cache.get(key)
+    if html is None:
+        html = get_template(template).render(context)
+        cache.set(key, html)
+    return mark_safe(html)
 
 
 def reload_page():

@@ -7,14 +7,17 @@ open), and every change answers with the refreshed roadmap, or a redirect to it.
 roadmap is kept up to date after the workshop too, so its writes are not tied to a phase.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -133,6 +136,21 @@ class Panel:
     extra: dict = field(default_factory=dict)
 
 
+def shared_timeline(snapshot, editable):
+    """The builder's timeline, drawn once per workshop revision, day, language and set of bars the
+    viewer may edit (everyone's for facilitators), and shared by every viewer with the same."""
+    today = timezone.localdate()
+    if snapshot.revision is None:
+        return timeline_svg(snapshot, today=today, links=True, editable=editable)
+    shown = (snapshot.workshop.pk, *snapshot.revision, today, translation.get_language(), sorted(editable))
+    key = "timeline:" + hashlib.blake2b(repr(shown).encode(), digest_size=18).hexdigest()
+    svg = caches["fragments"].get(key)
+    if svg is None:
+        svg = timeline_svg(snapshot, today=today, links=True, editable=editable)
+        caches["fragments"].set(key, str(svg))
+    return mark_safe(svg)
+
+
 def roadmap_context(viewer, query, *, panel=None, notice=""):
     workshop = viewer.workshop
     snapshot = shared_snapshot(workshop)
@@ -164,7 +182,7 @@ def roadmap_context(viewer, query, *, panel=None, notice=""):
         "unaddressed_all_count": len(snapshot.coverage.unaddressed_issues),
         "unaddressed_prioritised_count": len(unaddressed_by_votes(snapshot, prioritised_only=True)),
         "out_of_range": out_of_range_rows(snapshot),
-        "timeline": timeline_svg(snapshot, today=timezone.localdate(), links=True, editable=editable),
+        "timeline": shared_timeline(snapshot, editable),
         "progress_overall": weighted_progress(snapshot.actions),
         "progress_lanes": progress_by_lane(snapshot.actions),
         "progress_milestones": progress_by_milestone(snapshot.actions, milestones),

@@ -24,6 +24,7 @@ from visions.live.pages import (
     delta_workshop,
     register,
     render_page,
+    shared_html,
 )
 from visions.live.writes import facilitator_page
 from visions.models import (
@@ -193,7 +194,11 @@ class OverviewBoard(Board):
         return frozenset(DECLARED)
 
     def page(self, viewer, context):
-        return overview_context(viewer)
+        page = overview_context(viewer)
+        # The summary shows the workshop the same to every facilitator, and to every other viewer.
+        page["shared_summary"] = shared_html("visions/workshop_detail.html#summary", {**context, **page},
+                                             viewer.is_facilitator)
+        return page
 
     def delta(self, viewer, changes, context):
         delta_workshop(viewer, context)
