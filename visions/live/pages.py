@@ -252,12 +252,13 @@ def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **override
 # --- the live poll --------------------------------------------------------------------
 
 
-def shared_html(template, context, *kind):
+def shared_html(template, context, *kind, more=None):
     """`template` rendered once per workshop revision, language and `kind` of viewer, for everyone.
 
     For read-only parts of a page that show the workshop the same to every viewer of a kind:
     the key names the revision (every write records one), so a kept copy is never stale. None
-    before the workshop's first recorded change (then the page renders it itself).
+    before the workshop's first recorded change (then the page renders it itself). `more`
+    gives what only the template needs, computed only when it is rendered.
     """
     revision = context.get("revision")
     if not revision:
@@ -267,7 +268,7 @@ def shared_html(template, context, *kind):
     cache = caches["fragments"]
     html = cache.get(key)
     if html is None:
-        html = get_template(template).render(context)
+        html = get_template(template).render({**context, **(more() if more else {})})
         cache.set(key, html)
     return mark_safe(html)
 
