@@ -223,3 +223,25 @@ def test_a_partial_pages_delta_leaves_out_the_cards_it_does_not_show_and_redraws
     assert f'id="issue-{issues[-1].pk}-counts"' not in delta
     assert "beforeend:#issue-list" not in delta and "Empty shops" not in delta  # beyond the first part
     assert 'id="issues-more"' in delta and f"Show all {SHOWN_FIRST + 6} issues" in delta
+
+
+@pytest.mark.django_db
+def test_the_builders_shared_action_rows_carry_each_pages_own_token_and_only_its_controls():
+    room = make_room(phase=Phase.ROADMAP)
+    fill_roadmap(room, 5)
+    room.facilitator.post(url("workshop_lock", room.workshop), {"locked": ""})  # a recorded change: rows are shared
+    clear_shared()
+    facilitator = room.facilitator.get(url("roadmap", room.workshop)).content.decode()
+    participant = room.participant.get(url("roadmap", room.workshop)).content.decode()
+    assert "csrf-token-of-this-page" not in facilitator + participant
+    assert facilitator.count('class="progress-form"') == 5
+    assert 'class="progress-form"' not in participant  # nobody's actions are hers
+    token = re.search(r'class="progress-form">\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"',
+                      facilitator).group(1)
+    room.facilitator.handler.enforce_csrf_checks = True
+    action = Action.objects.filter(workshop=room.workshop).first()
+    response = room.facilitator.post(url("roadmap_action_progress", room.workshop, action.pk),
+                                     {"csrfmiddlewaretoken": token, "status": "in_progress", "progress": 40})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.progress == 40

@@ -30,6 +30,7 @@ from visions.live.access import viewer_for
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
 from visions.live.pages import (
+    CSRF_PLACEHOLDER,
     PAGE_BUILDER,
     WORKSHOP_UPDATED,
     Board,
@@ -38,6 +39,7 @@ from visions.live.pages import (
     delta_workshop,
     register,
     render_page,
+    shared_html,
 )
 from visions.live.writes import item_of, write
 from visions.models import Action, Milestone, Phase
@@ -220,9 +222,14 @@ class RoadmapBuilderBoard(Board):
     }
 
     def page(self, viewer, context):
-        return roadmap_context(
+        page = roadmap_context(
             viewer, context["page_query"], panel=context.get("panel"), notice=context.get("notice", "")
         )
+        # The actions' rows look the same to everyone who may edit the same actions (all, for facilitators).
+        rows = {**context, **page, "csrf_token": CSRF_PLACEHOLDER}
+        page["shared_action_rows"] = shared_html(f"{TEMPLATE}#action_rows", rows, sorted(page["editable"]))
+        page["shared_fragments"] = page["shared_action_rows"] is not None
+        return page
 
     def delta(self, viewer, changes, context):
         delta_workshop(viewer, context)
