@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages for clients that accept gzip (with Django's BREACH mitigation): below
+    # WhiteNoise, which answers static files itself, above everything that reads or writes a body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +78,18 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "futurecenter.urls"
+
+# Process-local caches. `fragments` keeps rendered issue cards by everything they show
+# (visions/phases/issue_cards.py): an optimisation only, the database stays the truth.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
+}
 
 TEMPLATES = [
     {

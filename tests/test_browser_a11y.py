@@ -479,7 +479,7 @@ def test_a_participant_runs_through_every_phase_by_keyboard_alone(browser, live_
         choose_by_arrows(page, "4")
         tab_to(page, f"{mine} select[name=feasibility]")
         choose_by_arrows(page, "3")
-        tab_to(page, f"{mine} form.score button[type=submit]")
+        tab_to(page, f"{mine} .score button[type=submit]")
         press(page, "Enter")
         page.locator(f"#issue-{issue_id}-counts .scores").wait_for()
 

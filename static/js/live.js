@@ -129,11 +129,20 @@
   document.addEventListener("focusout", function () { setTimeout(swapWaiting, 0); });
   document.addEventListener("htmx:afterSettle", function () { setTimeout(swapWaiting, 0); });
 
+  // When the group moves on, every open page learns it from the same poll round: each waits
+  // a random moment of up to 1 s before loading the new phase, so that a room of phones
+  // does not ask the server for the same large page at the same instant.
+  var FOLLOW_SPREAD_MS = 1000; // the polls themselves are spread over 2 s: a page follows within 3 s
+  var following = null;
+
   function follow() {
     var banner = document.getElementById("phase-banner");
-    if (banner && banner.dataset.followUrl && !hasDraft()) {
-      window.location.assign(banner.dataset.followUrl);
-    }
+    if (!banner || !banner.dataset.followUrl || hasDraft() || following === banner.dataset.followUrl) return;
+    following = banner.dataset.followUrl;
+    setTimeout(function () {
+      if (hasDraft()) { following = null; return; }
+      window.location.assign(following);
+    }, Math.random() * FOLLOW_SPREAD_MS);
   }
 
   document.addEventListener("DOMContentLoaded", readTimer);
@@ -208,6 +217,14 @@
   document.addEventListener("htmx:oobAfterSwap", syncDots);
 
   document.addEventListener("click", function (event) {
+    // A long issues board shows its first part only: a link to an issue further down (the
+    // ranking's) opens the whole board there.
+    var jump = event.target.closest && event.target.closest('a[href^="#issue-"]');
+    if (jump && !document.getElementById(jump.getAttribute("href").slice(1)) && document.getElementById("issues-more")) {
+      event.preventDefault();
+      window.location.assign("?show=all" + jump.getAttribute("href"));
+      return;
+    }
     var close = event.target.closest && event.target.closest("[data-close-editor]");
     if (close) {
       var editor = close.closest(".editor");

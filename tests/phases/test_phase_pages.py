@@ -19,6 +19,7 @@ from visions.models import (
     Vision,
 )
 
+from visions.phases.issues import SHOWN_FIRST
 from tests.factories import IssueFactory, StakeholderFactory, TargetFactory, VisionFactory
 from tests.live.test_live_support import make_room, set_phase, url
 
@@ -214,7 +215,9 @@ def test_a_board_costs_the_same_queries_small_or_large(phase, who):
     many, response = page_queries(phase, who, large)
     assert few == many
     if phase == Phase.ISSUES:
-        assert response.content.count(b'class="item issue') == large + 3  # and the three gap issues
+        # The first part of the participants' issues and the three gap issues; "Show all" the rest.
+        assert response.content.count(b'class="item issue') == SHOWN_FIRST + 3
+        assert f"Show all {large} issues".encode() in response.content
 
 
 @pytest.mark.django_db

@@ -23,6 +23,7 @@ from visions.documents.derived import (
     decisions_due,
     target_gap,
 )
+from visions.live.activity import DeltaMemo, revision
 from visions.models import (
     Action,
     ActionDependency,
@@ -84,6 +85,7 @@ class WorkshopSnapshot:
     adequacy: list = field(default_factory=list)  # Adequacy, one per assessed target
     schedule: list = field(default_factory=list)  # Backcast, one per action not dropped
     agreement: Agreement | None = None
+    revision: tuple | None = None  # the workshop revision a shared snapshot was loaded for (shared_snapshot)
 
     def decisions_due(self, this_year):
         return decisions_due(self.schedule, this_year)
@@ -128,6 +130,34 @@ class WorkshopSnapshot:
 
     def gap_for(self, target):
         return next((row.gap for row in self.targets if row.target.pk == target.pk), None)
+
+
+# Snapshots by workshop revision: the pages that show a large workshop's derived numbers (the
+# issues board's roadmap check, the builder, the overview, the projector) load it once per change.
+SNAPSHOTS = DeltaMemo(size=8)
+
+
+UNKNOWN = object()
+
+
+def shared_snapshot(workshop, stamp=UNKNOWN):
+    """load_snapshot, once per revision of the workshop in this process: read it, never change it.
+
+    The key names the latest activity row (id and time; `stamp` when the caller read it
+    already); a snapshot loaded just after another change is newer than its key, which is
+    harmless: the next change has a new key.
+    """
+    if stamp is UNKNOWN:
+        stamp = revision(workshop.pk)
+    if stamp is None:
+        return load_snapshot(workshop)
+    key = (workshop.pk, *stamp)
+    snapshot = SNAPSHOTS.get(key)
+    if snapshot is None:
+        snapshot = load_snapshot(workshop)
+        snapshot.revision = stamp
+        SNAPSHOTS.put(key, snapshot)
+    return snapshot
 
 
 def load_snapshot(workshop):

@@ -135,6 +135,17 @@ def last_activity_id(workshop_id):
     )
 
 
+def revision(workshop_id):
+    """The workshop's state as its latest activity row names it (id and time), or None before any.
+
+    Every write records one, so what a page reads from the database is a function of it: a
+    process may keep what it derived for a revision (SNAPSHOTS, the issue cards) and share it.
+    """
+    return (
+        Activity.objects.filter(workshop_id=workshop_id).order_by("-id").values_list("id", "created_at").first()
+    )
+
+
 _SINCE_SQL = {}
 
 

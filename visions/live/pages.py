@@ -12,18 +12,22 @@ All of them show the workshop itself (phase, lock, timer: the banner) and move w
 group when they follow it.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from visions.live import access, activity, timer
@@ -41,10 +45,13 @@ PAGE_PHASE, PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_BUILDER, PAGE_OVERVIEW, PAGE_THEM
 )
 FACILITATOR_PAGES = {PAGE_PROJECTOR, PAGE_CONSOLE, PAGE_THEMES}
 # Query parameters of a page that its deltas need too (the roadmap builder's issue filter).
-PAGE_QUERY = ("issues",)
+PAGE_QUERY = ("issues", "show")
 # The poller sends its viewer token in this header (hx-headers), never in the address: an
 # address lands in access logs and browser history.
 TOKEN_HEADER = "X-Viewer-Token"
+# Fragments rendered once and shared across viewers (visions/phases/issue_cards.py) carry this
+# in place of a CSRF token; render_page puts the request's own token there (one serves all forms).
+CSRF_PLACEHOLDER = "csrf-token-of-this-page"
 
 # The workshop itself (phase, lock, timer, settings): every page shows it in its banner.
 WORKSHOP_UPDATED = declare(Subject.WORKSHOP, "updated")
@@ -186,12 +193,14 @@ def common_context(viewer, page_phase, view, query=None):
     workshop = viewer.workshop
     # Read the revision before anything else: a change committed while the page loads is
     # then delivered again by the first poll (harmless) instead of being missed.
-    since = activity.last_activity_id(workshop.pk)
+    revision = activity.revision(workshop.pk)
+    since = revision[0] if revision else 0
     writable = is_writable(viewer, workshop, page_phase, view)
     following = is_following(view, workshop, page_phase)
     query = {key: value for key, value in (query or {}).items() if key in PAGE_QUERY and value}
     return {
         "row": None,  # partials render `row` when a delta sends them alone, else their page's name
+        "revision": revision,  # what a page may share with others of the same revision (None: nothing)
         "workshop": workshop,
         "viewer": viewer,
         "page_phase": page_phase,
@@ -238,6 +247,8 @@ def render_page(request, viewer, board, view=PAGE_PHASE, status=200, **overrides
     context.update(overrides)
     context.update(board.page(viewer, context))
     response = render(request, board.template, context, status=status)
+    if context.get("shared_fragments"):
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
     # A live page shown again by Back must ask the server for the current phase, not the cache.
     add_never_cache_headers(response)
     return response
@@ -248,6 +259,27 @@ def render_phase(request, viewer, phase, view=PAGE_PHASE, status=200, **override
 
 
 # --- the live poll --------------------------------------------------------------------
+
+
+def shared_html(template, context, *kind, more=None):
+    """`template` rendered once per workshop revision, language and `kind` of viewer, for everyone.
+
+    For read-only parts of a page that show the workshop the same to every viewer of a kind:
+    the key names the revision (every write records one), so a kept copy is never stale. None
+    before the workshop's first recorded change (then the page renders it itself). `more`
+    gives what only the template needs, computed only when it is rendered.
+    """
+    revision = context.get("revision")
+    if not revision:
+        return None
+    shown = (template, context["workshop"].pk, *revision, translation.get_language(), *kind)
+    key = "shared:" + hashlib.blake2b(repr(shown).encode(), digest_size=18).hexdigest()
+    cache = caches["fragments"]
+    html = cache.get(key)
+    if html is None:
+        html = get_template(template).render({**context, **(more() if more else {})})
+        cache.set(key, html)
+    return mark_safe(html)
 
 
 def reload_page(status=204):
@@ -326,8 +358,7 @@ def render_delta(request, viewer, board, changes, view, page_phase, since):
     )
     body = activity.DELTA_MEMO.get(key)
     if body is None:
-        fragments, context = delta_fragments(viewer, board, changes, view, page_phase, writable, following)
-        context["page_query"] = query
+        fragments, context = delta_fragments(viewer, board, changes, view, page_phase, writable, following, query)
         body = render_to_string("phases/delta.html", context, request)
         if not any(fragment.personal for fragment in fragments):
             activity.DELTA_MEMO.put(key, body)
@@ -346,8 +377,9 @@ def poller_html(url, headers):
     )
 
 
-def delta_fragments(viewer, board, changes, view, page_phase, writable, following):
+def delta_fragments(viewer, board, changes, view, page_phase, writable, following, query=None):
     context = {
+        "page_query": query or {},
         "viewer": viewer,
         "view": view,
         "page_phase": page_phase,

@@ -1,5 +1,6 @@
 """Phase 4, gaps and issues: derived gap issues beside participants' issues, dots, scores, the matrix."""
 
+import copy
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -10,15 +11,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from visions.documents.derived import target_gap
-from visions.documents.snapshot import load_snapshot, roadmap_check
+from visions.documents.snapshot import roadmap_check, shared_snapshot
 from visions.live import Refused, record
-from visions.live.activity import Subject, declare
+from visions.live.activity import DeltaMemo, Subject, declare
 from visions.live.guard import Needs
 from visions.live.pages import WORKSHOP_UPDATED, Board, Fragment, phase_url, register
 from visions.live.writes import added, conflict, done, editor_response, empty_editor, item_of, write
 from visions.models import Assessment, Issue, IssueOrigin, IssueScore, IssueVote, Participant, Phase, Theme, Workshop
 from visions.phases.console import ISSUE_HIDDEN, ISSUE_RESTORED
 from visions.phases.current_state import ASSESSMENT_ADDED, ASSESSMENT_DELETED
+from visions.phases.issue_cards import attach_cards, matrix_points
 from visions.phases.forms import IssueEditForm, IssueForm, ScoreForm, VoteForm
 from visions.phases.themes import THEME_CHANGES
 from visions.phases.vision import TARGET_DELETED
@@ -64,12 +66,14 @@ SCORE_OPTIONS = {
 }
 
 
-def issue_rows(viewer, *, ids=None, target_ids=None, personal=True):
+def issue_rows(viewer, *, ids=None, target_ids=None, personal=True, up_to=None, counts=None):
     """Issues with their dots, scores, derived gaps and (`personal`) the viewer's own dots and scores.
 
     The issues, their dot and score aggregates grouped per issue, the viewer's own dots and
     scores, and the assessments behind derived issues: five short queries whatever the size
     (grouped aggregates cost less to build and to run than a subquery per issue and figure).
+    `up_to` keeps the gap issues and the participants' issues up to that id (a partial board),
+    `counts` are the whole board's numbers when the caller has them already.
     """
     rows = (
         Issue.objects.filter(workshop_id=viewer.workshop_id)
@@ -81,20 +85,12 @@ def issue_rows(viewer, *, ids=None, target_ids=None, personal=True):
     whole_board = ids is None and target_ids is None
     if not whole_board:
         rows = rows.filter(Q(pk__in=ids or ()) | Q(target_id__in=target_ids or ()))
+    elif up_to is not None:
+        rows = rows.filter(Q(origin=IssueOrigin.DERIVED) | Q(pk__lte=up_to))
     rows = list(rows)
     wanted = None if whole_board else [row.pk for row in rows]
-    counts = {row.pk: row for row in issue_counts(viewer, wanted)} if rows else {}
-    personal = personal and viewer.participant_id is not None
-    my_dots, my_scores = {}, {}
-    if personal and rows:
-        mine = {"participant_id": viewer.participant_id, **({} if whole_board else {"issue_id__in": wanted})}
-        my_dots = dict(IssueVote.objects.filter(**mine).values_list("issue_id", "dots"))
-        my_scores = {
-            issue_id: (impact, feasibility)
-            for issue_id, impact, feasibility in IssueScore.objects.filter(**mine).values_list(
-                "issue_id", "impact", "feasibility"
-            )
-        }
+    if counts is None:
+        counts = {row.pk: row for row in issue_counts(viewer, wanted)} if rows else {}
     derived_targets = {row.target_id for row in rows if row.target_id}
     assessments = {}
     if derived_targets:
@@ -104,13 +100,29 @@ def issue_rows(viewer, *, ids=None, target_ids=None, personal=True):
         shared = counts.get(row.pk) or IssueCounts(row.pk)
         row.dots, row.voters, row.scorers = shared.dots, shared.voters, shared.scorers
         row.mean_impact, row.mean_feasibility = shared.mean_impact, shared.mean_feasibility
+        row.gap = target_gap(row.target, assessments.get(row.target_id, [])) if row.target_id else None
+        row.matrix_point = matrix_position(row.mean_feasibility, row.mean_impact) if row.scorers else None
+    add_mine(viewer, rows, personal=personal, wanted=wanted)
+    return rows
+
+
+def add_mine(viewer, rows, *, personal=True, wanted=None):
+    """The viewer's own dots and scores on `rows` (of `wanted` ids, or the whole board): two queries."""
+    my_dots, my_scores = {}, {}
+    if personal and rows and viewer.participant_id is not None:
+        mine = {"participant_id": viewer.participant_id, **({} if wanted is None else {"issue_id__in": wanted})}
+        my_dots = dict(IssueVote.objects.filter(**mine).values_list("issue_id", "dots"))
+        my_scores = {
+            issue_id: (impact, feasibility)
+            for issue_id, impact, feasibility in IssueScore.objects.filter(**mine).values_list(
+                "issue_id", "impact", "feasibility"
+            )
+        }
+    for row in rows:
         row.my_dots = my_dots.get(row.pk, 0)
         row.my_impact, row.my_feasibility = my_scores.get(row.pk, (None, None))
         row.impact_options = SCORE_OPTIONS[row.my_impact]
         row.feasibility_options = SCORE_OPTIONS[row.my_feasibility]
-        row.gap = target_gap(row.target, assessments.get(row.target_id, [])) if row.target_id else None
-        row.matrix_point = matrix_position(row.mean_feasibility, row.mean_impact) if row.scorers else None
-    return rows
 
 
 @dataclass
@@ -219,6 +231,78 @@ THEME_COUNT_CHANGES = {ISSUE_HIDDEN, ISSUE_RESTORED, ISSUE_DELETED}
 NUMBERS = {ISSUE_VOTED, ISSUE_SCORED}
 
 
+# A long board shows its gap issues and the first participants' issues; "Show all" the rest.
+SHOWN_FIRST = 80
+
+
+# The board's rows by workshop revision (visions.live.activity.revision): every viewer of the
+# same kind (facilitator or not) and page (first part or all) reads the same issues and numbers,
+# so a process loads them once per change; each viewer gets copies with their own numbers.
+BOARD_ROWS = DeltaMemo(size=32)
+
+
+def board_rows(viewer, everything=False, revision=None):
+    """Every issue the board counts (light rows: matrix, ranking) and the full rows of its cards."""
+    key = (viewer.workshop_id, *revision, viewer.is_facilitator, everything) if revision else None
+    shared = BOARD_ROWS.get(key) if key else None
+    if shared is None:
+        shared = load_board_rows(viewer, everything)
+        if key:
+            BOARD_ROWS.put(key, shared)
+    rows, cards = shared
+    cards = [copy.copy(card) for card in cards]
+    add_mine(viewer, cards)
+    return rows, cards
+
+
+def load_board_rows(viewer, everything):
+    """Only the cards need an issue's theme, author and gap: a partial page loads those for its
+    gap issues and first SHOWN_FIRST participants' issues alone (light rows for the rest)."""
+    if everything:
+        rows = issue_rows(viewer, personal=False)
+        return rows, rows
+    listed = Issue.objects.filter(workshop_id=viewer.workshop_id).order_by("id")
+    if not viewer.is_facilitator:
+        listed = listed.filter(hidden=False)
+    counts = {row.pk: row for row in issue_counts(viewer, None)}
+    rows, up_to = [], None
+    for pk, title, origin, hidden in listed.values_list("id", "title", "origin", "hidden"):
+        shared = counts.get(pk) or IssueCounts(pk)
+        rows.append(SimpleNamespace(
+            pk=pk, title=title, origin=origin, hidden=hidden, scorers=shared.scorers,
+            mean_impact=shared.mean_impact, mean_feasibility=shared.mean_feasibility,
+            matrix_point=matrix_position(shared.mean_feasibility, shared.mean_impact) if shared.scorers else None,
+        ))
+    participants = [row.pk for row in rows if row.origin == IssueOrigin.PARTICIPANT]
+    if len(participants) > SHOWN_FIRST:
+        up_to = participants[SHOWN_FIRST - 1]
+    return rows, issue_rows(viewer, up_to=up_to, counts=counts, personal=False)
+
+
+def more_link(ids, shown_count):
+    """What the "Show all" link says: how many issues there are and how many this page leaves out."""
+    hidden_count = len(ids) - shown_count
+    return SimpleNamespace(total=len(ids), hidden_count=hidden_count, next_pk=ids[shown_count] if hidden_count else None)
+
+
+# The partials that draw a card of the participants' list (a partial page has only its first part).
+CARD_PARTS = {"phases/issues.html#issue_card", "phases/issues.html#issue_body", "phases/issues.html#issue_counts"}
+LIST_CHANGES = {ISSUE_ADDED, ISSUE_DELETED, ISSUE_HIDDEN, ISSUE_RESTORED}
+
+
+def first_part_only(viewer, changes, context, fragments):
+    """A partial page's fragments: none for the cards it leaves out, and its "Show all" link anew."""
+    if context.get("page_query", {}).get("show") == "all" or not fragments:
+        return fragments
+    listed = Issue.objects.filter(workshop_id=viewer.workshop_id, origin=IssueOrigin.PARTICIPANT)
+    ids = list((listed if viewer.is_facilitator else listed.filter(hidden=False)).order_by("id").values_list("id", flat=True))
+    beyond = set(ids[SHOWN_FIRST:])
+    kept = [f for f in fragments if not (f.template in CARD_PARTS and f.row.pk in beyond)]
+    if any(changes.of(Subject.ISSUE, pk) & LIST_CHANGES for pk in changes.all_ids(Subject.ISSUE)):
+        kept.append(Fragment("phases/issues.html#more", more_link(ids, min(len(ids), SHOWN_FIRST))))
+    return kept
+
+
 class IssuesBoard(Board):
     kind = phase = Phase.ISSUES
     shows = frozenset(
@@ -241,18 +325,26 @@ class IssuesBoard(Board):
     template = "phases/issues.html"
 
     def page(self, viewer, context):
-        rows = issue_rows(viewer)
+        rows, cards = board_rows(viewer, context["page_query"].get("show") == "all", context.get("revision"))
+        listed = [row.pk for row in rows if row.origin == IssueOrigin.PARTICIPANT]
+        shown = [row for row in cards if row.origin == IssueOrigin.PARTICIPANT]
+        budget = budget_for(viewer, viewer.workshop)
+        attach_cards(cards, {**context, "budget": budget})
         return {
-            "gap_issues": [row for row in rows if row.origin == IssueOrigin.DERIVED],
-            "participant_issues": [row for row in rows if row.origin == IssueOrigin.PARTICIPANT],
-            "scored": [row for row in rows if row.matrix_point and not row.hidden],
+            "gap_issues": [row for row in cards if row.origin == IssueOrigin.DERIVED],
+            "participant_issues": shown,
+            "more": more_link(listed, len(shown)),
+            "matrix_points": matrix_points([row for row in rows if row.matrix_point and not row.hidden]),
+            "shared_fragments": True,
             "ranking": (ranking := ranking_from_rows(rows)),
             "ranked_points": ranked_points(ranking),
             "themes": theme_summary(viewer.workshop_id, viewer.is_facilitator),
-            "budget": budget_for(viewer, viewer.workshop),
+            "budget": budget,
             "issue_form": context.get("issue_form") or IssueForm(),
             "matrix": matrix_frame(),
-            "roadmap_check": roadmap_check(load_snapshot(viewer.workshop), timezone.localdate().year),
+            "roadmap_check": roadmap_check(
+                shared_snapshot(viewer.workshop, context.get("revision")), timezone.localdate().year
+            ),
         }
 
     def delta(self, viewer, changes, context):
@@ -325,7 +417,7 @@ class IssuesBoard(Board):
                 Fragment("phases/issues.html#budget", budget_for(viewer, context["workshop"]), personal=True)
             )
         fragments += roadmap_check_fragments(viewer, changes)
-        return fragments
+        return first_part_only(viewer, changes, context, fragments)
 
 
 def matrix_frame():
@@ -489,5 +581,5 @@ def roadmap_check_fragments(viewer, changes):
     agreement = viewer.is_facilitator and bool(changes.ids(Subject.ISSUE))
     if not (adequacy or agreement):
         return []
-    check = roadmap_check(load_snapshot(Workshop.objects.get(pk=viewer.workshop_id)), timezone.localdate().year)
+    check = roadmap_check(shared_snapshot(Workshop.objects.get(pk=viewer.workshop_id)), timezone.localdate().year)
     return [Fragment("phases/_adequacy.html", check)] * adequacy + [Fragment("phases/_agreement.html", check)] * agreement

@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 
 from visions import sdgs
 from visions.documents.charts import target_chart_svg, with_unit
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import shared_snapshot
 from visions.documents.timeline.layout import fit_text
-from visions.live.pages import BOARDS, PAGE_PROJECTOR, Board, Fragment, delta_workshop, register, render_page
+from visions.live.pages import (
+    BOARDS,
+    PAGE_PROJECTOR,
+    Board,
+    Fragment,
+    delta_workshop,
+    register,
+    render_page,
+    shared_html,
+)
 from visions.models import Phase, Role, Sector, VisionStatus
 from visions.phases import current_state, export, issues, roadmap, stakeholders, vision
 from visions.phases.projector_timeline import room_timeline_svg
@@ -246,10 +255,12 @@ class ProjectorBoard(Board):
         return (PAGE_PROJECTOR, self.phase)
 
     def page(self, viewer, context):
-        return self.stage_context(viewer)
+        # The stage shows the workshop the same to every facilitator: drawn once per revision.
+        shared = shared_html("projector/page.html#stage", context, self.phase, more=lambda: self.stage_context(viewer))
+        return {"shared_stage": shared} if shared else self.stage_context(viewer)
 
     def stage_context(self, viewer):
-        snapshot = load_snapshot(viewer.workshop)
+        snapshot = shared_snapshot(viewer.workshop)
         return {"stage": self.stage(snapshot), "phase_template": f"projector/{self.phase}.html"}
 
     def delta(self, viewer, changes, context):

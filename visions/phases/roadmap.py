@@ -7,26 +7,30 @@ open), and every change answers with the refreshed roadmap, or a redirect to it.
 roadmap is kept up to date after the workshop too, so its writes are not tied to a phase.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from visions.documents.findings import out_of_range_rows
 from visions.documents.commitments import drift_for
-from visions.documents.snapshot import load_snapshot, roadmap_check
+from visions.documents.snapshot import roadmap_check, shared_snapshot
 from visions.documents.timeline import timeline_svg
 from visions.live import record
 from visions.live.access import viewer_for
 from visions.live.activity import Subject, declare
 from visions.live.guard import Needs
 from visions.live.pages import (
+    CSRF_PLACEHOLDER,
     PAGE_BUILDER,
     WORKSHOP_UPDATED,
     Board,
@@ -35,6 +39,7 @@ from visions.live.pages import (
     delta_workshop,
     register,
     render_page,
+    shared_html,
 )
 from visions.live.writes import item_of, write
 from visions.models import Action, Milestone, Phase
@@ -133,9 +138,24 @@ class Panel:
     extra: dict = field(default_factory=dict)
 
 
+def shared_timeline(snapshot, editable):
+    """The builder's timeline, drawn once per workshop revision, day, language and set of bars the
+    viewer may edit (everyone's for facilitators), and shared by every viewer with the same."""
+    today = timezone.localdate()
+    if snapshot.revision is None:
+        return timeline_svg(snapshot, today=today, links=True, editable=editable)
+    shown = (snapshot.workshop.pk, *snapshot.revision, today, translation.get_language(), sorted(editable))
+    key = "timeline:" + hashlib.blake2b(repr(shown).encode(), digest_size=18).hexdigest()
+    svg = caches["fragments"].get(key)
+    if svg is None:
+        svg = timeline_svg(snapshot, today=today, links=True, editable=editable)
+        caches["fragments"].set(key, str(svg))
+    return mark_safe(svg)
+
+
 def roadmap_context(viewer, query, *, panel=None, notice=""):
     workshop = viewer.workshop
-    snapshot = load_snapshot(workshop)
+    snapshot = shared_snapshot(workshop)
     issue_filter = PRIORITISED if query.get("issues") == PRIORITISED else "all"
     milestones = [m for m in snapshot.milestones if m.accepted]
     rows = action_rows(snapshot.actions, viewer)
@@ -164,7 +184,7 @@ def roadmap_context(viewer, query, *, panel=None, notice=""):
         "unaddressed_all_count": len(snapshot.coverage.unaddressed_issues),
         "unaddressed_prioritised_count": len(unaddressed_by_votes(snapshot, prioritised_only=True)),
         "out_of_range": out_of_range_rows(snapshot),
-        "timeline": timeline_svg(snapshot, today=timezone.localdate(), links=True, editable=editable),
+        "timeline": shared_timeline(snapshot, editable),
         "progress_overall": weighted_progress(snapshot.actions),
         "progress_lanes": progress_by_lane(snapshot.actions),
         "progress_milestones": progress_by_milestone(snapshot.actions, milestones),
@@ -202,9 +222,14 @@ class RoadmapBuilderBoard(Board):
     }
 
     def page(self, viewer, context):
-        return roadmap_context(
+        page = roadmap_context(
             viewer, context["page_query"], panel=context.get("panel"), notice=context.get("notice", "")
         )
+        # The actions' rows look the same to everyone who may edit the same actions (all, for facilitators).
+        rows = {**context, **page, "csrf_token": CSRF_PLACEHOLDER}
+        page["shared_action_rows"] = shared_html(f"{TEMPLATE}#action_rows", rows, sorted(page["editable"]))
+        page["shared_fragments"] = page["shared_action_rows"] is not None
+        return page
 
     def delta(self, viewer, changes, context):
         delta_workshop(viewer, context)

@@ -12,7 +12,7 @@ from visions import sdgs
 from visions.documents import workshop_file
 from visions.documents.findings import out_of_range_findings
 from visions.documents.commitments import drift_for
-from visions.documents.snapshot import load_snapshot
+from visions.documents.snapshot import shared_snapshot
 from visions.live import record
 from visions.live.access import SESSION_KEY, Viewer, remember_participant, session_participant_id, viewer_for
 from visions.live.activity import DECLARED, Subject, declare
@@ -24,6 +24,7 @@ from visions.live.pages import (
     delta_workshop,
     register,
     render_page,
+    shared_html,
 )
 from visions.live.writes import facilitator_page
 from visions.models import (
@@ -171,7 +172,7 @@ def visions_with_goals(snapshot):
 
 
 def overview_context(viewer):
-    snapshot = load_snapshot(viewer.workshop)
+    snapshot = shared_snapshot(viewer.workshop)
     return {
         "snapshot": snapshot,
         "sector_mix": sector_mix(snapshot),
@@ -193,7 +194,11 @@ class OverviewBoard(Board):
         return frozenset(DECLARED)
 
     def page(self, viewer, context):
-        return overview_context(viewer)
+        page = overview_context(viewer)
+        # The summary shows the workshop the same to every facilitator, and to every other viewer.
+        page["shared_summary"] = shared_html("visions/workshop_detail.html#summary", {**context, **page},
+                                             viewer.is_facilitator)
+        return page
 
     def delta(self, viewer, changes, context):
         delta_workshop(viewer, context)
