@@ -26,7 +26,7 @@ from visions.models import (
 )
 from visions.phases.issues import SHOWN_FIRST
 from tests.factories import TargetFactory, VisionFactory
-from tests.live.test_live_support import make_room, poll_url_of, url
+from tests.live.test_live_support import make_room, poll, poll_url_of, url
 
 
 def fill_issues(room, count):
@@ -216,10 +216,10 @@ def test_a_partial_pages_delta_leaves_out_the_cards_it_does_not_show_and_redraws
     room = make_room(phase=Phase.ISSUES)
     issues = fill_issues(room, SHOWN_FIRST + 5)
     page = room.other.get(ISSUES(room))
-    poll = poll_url_of(page)
+    poll_url = poll_url_of(page)
     room.participant.post(url("issue_vote", room.workshop, issues[-1].pk), {"dots": 1})  # not on the page
     room.participant.post(url("issue_add", room.workshop), {"title": "Empty shops", "description": ""})
-    delta = room.other.get(poll).content.decode()
+    delta = poll(room.other, poll_url).content.decode()
     assert f'id="issue-{issues[-1].pk}-counts"' not in delta
     assert "beforeend:#issue-list" not in delta and "Empty shops" not in delta  # beyond the first part
     assert 'id="issues-more"' in delta and f"Show all {SHOWN_FIRST + 6} issues" in delta
