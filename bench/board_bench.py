@@ -274,28 +274,33 @@ def phase_change(server, board, workshop, people, fac_client, naive_ms):
     """The group moves to the issues phase with 100 pages open: each page's poll, then its new page."""
     from django.urls import reverse
 
+    from django.conf import settings
+
     from visions import live
+    from visions.live.access import session_mac
     from visions.live.pages import PAGE_PHASE, poll_url
     from visions.models import Phase
 
     fac_client.post(reverse("phase_move", args=[workshop.pk]), {"to": Phase.CURRENT_STATE, "confirmed": "on"})
     since = live.last_activity_id(workshop.pk)
-    cookies = [live_bench.session_cookie_for(person) for person in people]
-    polls = [
-        poll_url(
-            live.Viewer(workshop_id=workshop.pk, participant_id=person.pk, role=person.role, is_facilitator=False),
-            since, Phase.CURRENT_STATE, PAGE_PHASE, True, True,
+    # Each open page: its poll address, its browser's session cookie and the token its poller sends.
+    opened = []
+    for person in people:
+        key = live_bench.session_for(person)
+        viewer = live.Viewer(
+            workshop_id=workshop.pk, participant_id=person.pk, role=person.role, is_facilitator=False,
+            session_mac=session_mac(key),
         )
-        for person in people
-    ]
+        address = poll_url(viewer, since, Phase.CURRENT_STATE, PAGE_PHASE, True, True)
+        opened.append((address, f"{settings.SESSION_COOKIE_NAME}={key}", viewer.token()))
     fac_client.post(reverse("phase_move", args=[workshop.pk]), {"to": Phase.ISSUES, "confirmed": "on"})
     # As in a process that has not shown the board yet: nothing rendered or loaded is kept.
     live.DELTA_MEMO.clear()
     clear_caches()
     poll_cpu = page_cpu = 0.0
     worst = 0.0
-    for path, cookie in zip(polls, cookies):
-        spent, status, body = server.cpu(path)
+    for path, cookie, token in opened:
+        spent, status, body = server.cpu(path, cookie, token)
         assert status == 200, status
         follow = re.search(rb'data-follow-url="([^"]+)"', body)
         assert follow, body[:300]
