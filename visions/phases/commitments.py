@@ -1,20 +1,19 @@
 """Phase 6: the group's commitments, recorded by the facilitator, each opened and downloaded as it was."""
 
 from django import forms
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from visions.documents import workshop_file
 from visions.documents.commitments import commitment_view, record_commitment
-from visions.documents.pdf_jobs import pdf_bytes, request_render, retry_render
+from visions.documents.pdf_jobs import request_render
 from visions.live.access import viewer_for
 from visions.live.activity import record
 from visions.live.guard import Needs
 from visions.live.writes import done, facilitator_page, write
 from visions.models import Commitment
-from visions.phases.export import COMMITMENT_ADDED, attachment, download_name, pdf_page, pdf_state
+from visions.phases.export import COMMITMENT_ADDED, attachment, download_name, pdf_download, pdf_retry, pdf_status
 
 
 class CommitmentForm(forms.Form):
@@ -81,28 +80,17 @@ def commitment_render(request, pk, commitment_id):
 def commitment_pdf(request, pk, commitment_id):
     """The commitment's roadmap document as it was; until the task worker has made it, the preparing page."""
     viewer, commitment, render = commitment_render(request, pk, commitment_id)
-    if render.is_ready:
-        name = download_name(viewer.workshop, f"commitment {commitment.committed_at:%Y-%m-%d}.pdf")
-        return attachment(pdf_bytes(render), "application/pdf", name)
-    if render.is_failed:
-        status = 422 if render.refused else 503
-        return pdf_page(request, viewer, render, "pdf/export_failed.html", status=status, title=commitment.name)
-    return pdf_page(request, viewer, render, title=commitment.name)
+    name = f"commitment {commitment.committed_at:%Y-%m-%d}.pdf"
+    return pdf_download(request, viewer, render, name, title=commitment.name)
 
 
 @require_GET
 def commitment_pdf_status(request, pk, commitment_id):
     viewer, commitment, render = commitment_render(request, pk, commitment_id)
-    if request.GET.get("shown") == pdf_state(render):
-        return HttpResponse(status=204)
-    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=commitment.name)
+    return pdf_status(request, viewer, render, title=commitment.name)
 
 
 @require_POST
 def commitment_pdf_retry(request, pk, commitment_id):
     viewer, commitment, render = commitment_render(request, pk, commitment_id)
-    retry_render(render)
-    if not request.htmx:
-        return redirect("commitment_pdf", pk=viewer.workshop_id, commitment_id=commitment.pk)
-    render.refresh_from_db(fields=["status", "error", "refused", "requested_at", "started_at"])
-    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=commitment.name)
+    return pdf_retry(request, viewer, render, title=commitment.name)

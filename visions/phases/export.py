@@ -192,40 +192,50 @@ def pdf_page(request, viewer, render, template="pdf/preparing.html", status=200,
     return response
 
 
+def pdf_download(request, viewer, render, filename, title=None):
+    """The finished PDF; its failure, said; or the page that says it is being prepared."""
+    if render.is_ready:
+        return attachment(pdf_bytes(render), "application/pdf", download_name(viewer.workshop, filename))
+    if render.is_failed:
+        status = 422 if render.refused else 503
+        return pdf_page(request, viewer, render, "pdf/export_failed.html", status=status, title=title)
+    return pdf_page(request, viewer, render, title=title)
+
+
+def pdf_status(request, viewer, render, title=None):
+    """The preparing page's poll: nothing new (204) while the state it shows holds, else the new state."""
+    if request.GET.get("shown") == pdf_state(render):
+        return HttpResponse(status=204)
+    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=title)
+
+
+def pdf_retry(request, viewer, render, title=None):
+    """Try a failed or stuck render again (a refusal, too large, stays)."""
+    retry_render(render)
+    if not request.htmx:
+        return redirect(pdf_links(render)["download"])
+    render.refresh_from_db(fields=["status", "error", "refused", "requested_at", "started_at"])
+    return pdf_page(request, viewer, render, "pdf/_render_status.html", title=title)
+
+
 @require_GET
 def workshop_export_pdf(request, pk):
     """The roadmap PDF of the workshop as it is now, once the task worker has made it; until then, a page
     that says it is being prepared and offers the download when it is ready. Never renders here."""
     viewer = viewer_for(request, pk)
-    render = request_render(viewer.workshop)
-    if render.is_ready:
-        return attachment(pdf_bytes(render), "application/pdf", download_name(viewer.workshop, "roadmap.pdf"))
-    if render.is_failed:
-        status = 422 if render.refused else 503
-        return pdf_page(request, viewer, render, "pdf/export_failed.html", status=status)
-    return pdf_page(request, viewer, render)
+    return pdf_download(request, viewer, request_render(viewer.workshop), "roadmap.pdf")
 
 
 @require_GET
 def workshop_export_pdf_status(request, pk):
-    """The preparing page's poll: nothing new (204) while the state it shows holds, else the new state."""
     viewer = viewer_for(request, pk)
-    render = request_render(viewer.workshop)
-    if request.GET.get("shown") == pdf_state(render):
-        return HttpResponse(status=204)
-    return pdf_page(request, viewer, render, "pdf/_render_status.html")
+    return pdf_status(request, viewer, request_render(viewer.workshop))
 
 
 @require_POST
 def workshop_export_pdf_retry(request, pk):
-    """Try a failed or stuck render of the current revision again (a refusal, too large, stays)."""
     viewer = viewer_for(request, pk)
-    render = request_render(viewer.workshop)
-    retry_render(render)
-    if not request.htmx:
-        return redirect("workshop_export_pdf", pk=viewer.workshop_id)
-    render.refresh_from_db(fields=["status", "error", "refused", "requested_at", "started_at"])
-    return pdf_page(request, viewer, render, "pdf/_render_status.html")
+    return pdf_retry(request, viewer, request_render(viewer.workshop))
 
 
 def csv_download(request, pk, table, suffix):
